@@ -1,0 +1,52 @@
+# epdoc: `make setup` then `make test`. `make help` lists every target.
+PYTHON    ?= python3
+VENV      ?= .venv
+BIN       := $(VENV)/bin
+PROPOSALS ?= examples/proposals
+OUT       ?= build
+JOBS      ?=
+EPDOC     := $(BIN)/epdoc
+SYSTEM_PACKAGES := libharfbuzz-subset0
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-deps test check html pdf docx all bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: system-deps $(VENV)/.installed ## create .venv and install epdoc with pinned dependencies
+
+system-deps: ## install the system libraries WeasyPrint uses (skipped when present)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  echo "installing system packages:$$missing"; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	touch $@
+
+test: ## run the whole test suite
+	$(BIN)/python -m pytest -n 2
+
+check: ## lint the code with ruff
+	$(BIN)/ruff check filters pipeline tests
+
+html: ## convert every proposal in PROPOSALS to HTML in OUT
+	$(EPDOC) build $(PROPOSALS) --to html -o $(OUT)
+
+docx: ## convert every proposal in PROPOSALS to DOCX in OUT
+	$(EPDOC) build $(PROPOSALS) --to docx -o $(OUT)
+
+pdf: ## each proposal's PDF in OUT
+	$(EPDOC) build $(PROPOSALS) --to pdf -o $(OUT)
+
+all: ## HTML, PDF and DOCX of every proposal in PROPOSALS
+	$(EPDOC) build $(PROPOSALS) --to html,pdf,docx -o $(OUT)
+
+clean: ## remove build outputs
+	rm -rf $(OUT) dist *.egg-info .pytest_cache

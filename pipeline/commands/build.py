@@ -1,0 +1,57 @@
+"""epdoc build: convert proposals to HTML, PDF and DOCX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..build import build
+from ..options import FORMATS, Options
+from . import add_paths, formats, sources
+
+NAME = "build"
+HELP = "convert proposals to HTML, PDF and DOCX"
+POSITION = 10
+
+
+def add_arguments(p):
+    add_paths(p)
+    p.add_argument("--to", type=formats, default=FORMATS, metavar="FORMATS",
+                   help="comma-separated formats: html,pdf,docx (default: all)")
+    p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUTDIR",
+                   help="output folder (default: build)")
+    p.add_argument("--allow-network", action="store_true",
+                   help="let proposals load remote images (off by default)")
+    p.add_argument("--max-input-bytes", type=int, default=Options.max_input_bytes,
+                   help="largest proposal accepted, in bytes (default: 2 MB)")
+    p.add_argument("--timeout", type=float, default=Options.timeout,
+                   help="seconds allowed for each pandoc run (default: %(default)s)")
+    p.add_argument("--pandoc-memory", default=Options.pandoc_memory,
+                   help="memory limit for pandoc (default: %(default)s)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+
+def options_from(args) -> Options:
+    return Options(formats=args.to, outdir=args.output, allow_network=args.allow_network,
+                   max_input_bytes=args.max_input_bytes, timeout=args.timeout,
+                   pandoc_memory=args.pandoc_memory)
+
+
+def report(result, quiet=False) -> None:
+    for d in result.diagnostics:
+        print(d.text(), file=sys.stderr)
+    if not result.ok:
+        print(f"error: {result.error}", file=sys.stderr)
+    elif not quiet:
+        outs = ", ".join(str(p) for p in result.outputs)
+        print(f"converted {result.source} -> {outs}")
+
+
+def run(args) -> int:
+    options = options_from(args)
+    results = build(sources(args.paths), options, on_result=lambda r: report(r, args.quiet))
+    failed = [r for r in results if not r.ok]
+    if not args.quiet or failed:
+        print(f"{len(results) - len(failed)} converted, {len(failed)} failed",
+              file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0

@@ -1,0 +1,26 @@
+"""Diagnostics: located messages about a proposal."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    line: int | None
+    column: int | None
+    severity: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def text(self) -> str:
+        loc = self.file
+        if self.line:
+            loc += f":{self.line}:{self.column or 1}"
+        return f"{loc}: {self.severity} {self.code} {self.message}"

@@ -1,0 +1,65 @@
+"""One proposal: read, parsed once, filtered in-process."""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import panflute as pf
+
+from epdoc import filters
+
+from . import pandoc, positions
+from .context import Context
+from .diagnostics import Diagnostic
+from .options import Options
+from .record import Proposal
+from .sources import read_source
+
+
+@dataclass
+class Document:
+    source: Path
+    text: str
+    doc: pf.Doc
+    record: Proposal
+    title: str
+    context: Context
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    def ast_json(self) -> str:
+        """The normalized AST as pandoc JSON (writers start from this)."""
+        return json.dumps(self.doc.to_json(), ensure_ascii=False)
+
+
+def load_doc(ast: dict) -> pf.Doc:
+    data = json.dumps(ast)
+    return pf.load(io.StringIO(data))
+
+
+def load(path, options: Options | None = None) -> Document:
+    """Read, parse (once) and filter a proposal."""
+    options = options or Options()
+    path = Path(path)
+    text = read_source(path, options.max_input_bytes)
+    ast = positions.prepare_json(pandoc.read_markdown(text, path, **options.pandoc_limits))
+    gc_was = gc.isenabled()
+    gc.disable()  # panflute builds many small objects; the cyclic collector only slows it
+    try:
+        doc = load_doc(ast)
+        ctx = Context(source=path, options=options)
+        ctx.positions = positions.collect(doc)
+        doc.epdoc = ctx
+        doc.format = "json"
+        doc = filters.run_all(doc)
+    finally:
+        if gc_was:
+            gc.enable()
+    return Document(path, text, doc, ctx.record, ctx.display_title, ctx, ctx.diagnostics)

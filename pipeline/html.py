@@ -1,0 +1,82 @@
+"""The HTML page, shared by the HTML writer and the PDF writer (PDF = this HTML + print CSS)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+import jinja2
+import panflute as pf
+from markupsafe import Markup
+
+from epdoc import __version__
+
+from . import pandoc, sanitize
+from .document import Document, load_doc
+
+SPLIT = "<!--epdoc:body-->"
+CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+       "font-src 'self' data:; base-uri 'none'; form-action 'none'")
+
+
+@functools.cache
+def _env(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def copy_doc(document: Document) -> pf.Doc:
+    """A fresh copy of the normalized AST, for format-specific fix-ups."""
+    doc = load_doc(document.doc.to_json())
+    doc.epdoc = document.context
+    return doc
+
+
+def pandoc_html(doc: pf.Doc, theme, options, path=None) -> tuple[str, str]:
+    """(highlighting CSS, sanitized body HTML) for a document AST."""
+    data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
+    args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",
+            f"--template={theme.root / 'templates' / 'body.pandoc'}",
+            f"--syntax-highlighting={highlight_style(theme)}"]
+    out = pandoc.run(args, data, path, **options.pandoc_limits).decode("utf-8")
+    css, _, body = out.partition(SPLIT)
+    css = re.sub(r"[-a-z]*user-select:\s*none;", "", css)  # not CSS WeasyPrint knows
+    return css, sanitize.clean(body)
+
+
+def highlight_style(theme) -> str:
+    custom = theme.root / "highlight.theme"
+    return str(custom) if custom.exists() else "pygments"
+
+
+def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
+         print_css: bool) -> str:
+    rec = document.record
+    css = [theme.css_variables(), theme.font_face_css(fonts_url), theme.css("base.css"),
+           highlight_css]
+    if print_css:
+        css += [theme.page_css(), theme.css("print.css")]
+    meta = [("author", ", ".join(rec.authors)) if rec.authors else None,
+            ("description", " · ".join(x for x in (rec.id, rec.status) if x)) or None,
+            ("keywords", ", ".join(x for x in (rec.id, rec.status, rec.maturity) if x)),
+            ("dcterms.created", rec.created) if rec.created else None,
+            ("dcterms.modified", rec.updated) if rec.updated else None]
+    status = (rec.status or "none").lower()
+    return _env(theme.root / "templates").get_template("page.html").render(
+        lang="en",
+        csp=CSP,
+        title=document.title,
+        heading=rec.title or document.title,
+        record=rec,
+        meta=[m for m in meta if m and m[1]],
+        css=Markup("\n".join(css)),
+        body=Markup(body),
+        body_class=f"proposal status-{status}",
+        version=__version__,
+    )

@@ -1,0 +1,31 @@
+"""One typed options object shared by the CLI and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .pandoc import DEFAULT_MEMORY, DEFAULT_TIMEOUT
+from .sources import DEFAULT_MAX_BYTES
+
+FORMATS = ("html", "pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Options:
+    formats: tuple[str, ...] = FORMATS
+    outdir: Path = Path("build")
+    allow_network: bool = False
+    max_input_bytes: int = DEFAULT_MAX_BYTES
+    pandoc_memory: str = DEFAULT_MEMORY
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int = 1
+    theme: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    def with_(self, **changes) -> Options:
+        return replace(self, **changes)
+
+    @property
+    def pandoc_limits(self) -> dict:
+        return {"memory": self.pandoc_memory, "timeout": self.timeout}

@@ -1,0 +1,76 @@
+"""DOCX: pandoc with the reference document generated from the theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import docx
+import panflute as pf
+
+from .. import atomic, fixups, pandoc, reference
+from .. import html as page
+from . import Writer
+
+
+def absolute_images(doc, src_dir: Path) -> None:
+    """Point relative images at their checked absolute paths (pandoc runs outside the folder)."""
+
+    def action(elem, _doc):
+        if isinstance(elem, pf.Image):
+            parts = urlsplit(elem.url)
+            if not parts.scheme and not parts.netloc:
+                elem.url = str(src_dir / unquote(parts.path))
+
+    doc.walk(action)
+
+
+def _date(value):
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def set_properties(data: bytes, document) -> bytes:
+    rec = document.record
+    d = docx.Document(io.BytesIO(data))
+    p = d.core_properties
+    p.title = document.title
+    p.author = ", ".join(rec.authors)
+    p.subject = " · ".join(x for x in (rec.id, rec.status) if x)
+    p.keywords = ", ".join(x for x in (rec.id, rec.status, rec.maturity) if x)
+    p.category = "Enhancement Proposal"
+    p.last_modified_by = "epdoc"
+    p.comments = ""
+    created, updated = _date(rec.created), _date(rec.updated)
+    if created:
+        p.created = created
+    if updated or created:
+        p.modified = updated or created
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+class DocxWriter(Writer):
+    name = "docx"
+    ext = "docx"
+
+    def render(self, document) -> bytes:
+        doc = page.copy_doc(document)
+        fixups.apply(doc, document, self.name, self.options)
+        absolute_images(doc, document.source.parent.resolve())
+        data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
+        ref = reference.path_for(self.theme)
+        args = ["-f", "json", "-t", "docx", f"--reference-doc={ref}",
+                f"--resource-path={document.source.parent.resolve()}",
+                f"--syntax-highlighting={page.highlight_style(self.theme)}", "-o", "-"]
+        out = pandoc.run(args, data, document.source, **self.options.pandoc_limits)
+        return set_properties(out, document)
+
+    def write(self, document, target: Path) -> None:
+        atomic.write_bytes(target, self.render(document))

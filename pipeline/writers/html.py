@@ -1,0 +1,65 @@
+"""HTML: a standalone page from the Jinja2 template, images copied beside it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import panflute as pf
+
+from .. import atomic, fixups
+from .. import html as page
+from . import Writer
+
+ASSETS = "assets"
+
+
+def local_images(doc):
+    """Relative image paths (already checked by the images filter)."""
+    found = []
+
+    def action(elem, _doc):
+        if isinstance(elem, pf.Image):
+            parts = urlsplit(elem.url)
+            if not parts.scheme and not parts.netloc and parts.path:
+                found.append(unquote(parts.path))
+
+    doc.walk(action)
+    return found
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    if dst.exists() and dst.stat().st_size == src.stat().st_size \
+            and dst.read_bytes() == src.read_bytes():
+        return
+    with atomic.atomic_path(dst) as tmp:
+        shutil.copyfile(src, tmp)
+
+
+class HtmlWriter(Writer):
+    name = "html"
+    ext = "html"
+
+    def render(self, document, outdir: Path) -> str:
+        doc = page.copy_doc(document)
+        fixups.apply(doc, document, self.name, self.options)
+        css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
+        outdir = Path(outdir)
+        src_dir = document.source.parent.resolve()
+        if outdir.resolve() != src_dir:
+            for rel in local_images(doc):
+                copy_file(src_dir / rel, outdir / rel)
+        fonts = outdir / ASSETS / "fonts"
+        for family in self.theme.tokens["fonts"]["faces"]:
+            for f in self.theme.font_files(family).values():
+                copy_file(f, fonts / f.name)
+
+        def font_url(path: Path) -> str:
+            return Path(os.path.relpath(fonts / path.name, outdir)).as_posix()
+
+        return page.page(document, self.theme, body, css, fonts_url=font_url, print_css=False)
+
+    def write(self, document, target: Path) -> None:
+        atomic.write_text(target, self.render(document, target.parent))
