@@ -33,8 +33,9 @@ ROWS = (
 class Entry:
     """One metadata key as written: its text value(s), inlines to show, and its line."""
 
-    def __init__(self, key, values, inlines, line=None, column=None):
+    def __init__(self, key, values, inlines, line=None, column=None, is_list=False):
         self.key, self.values, self.inlines = key, values, inlines
+        self.is_list = is_list
         self.line, self.column = line, column
 
     @property
@@ -128,7 +129,7 @@ def _meta_entries(doc):
         else:
             values = [pf.stringify(value).strip()]
             inlines = [pf.Str(values[0])]
-        entries.append(Entry(key, values, inlines))
+        entries.append(Entry(key, values, inlines, is_list=isinstance(value, pf.MetaList)))
     return entries
 
 
@@ -169,7 +170,7 @@ def build_record(source, title_text, entries):
     for e in entries:
         name = canonical_key(e.key)
         if name is None:
-            rec.extra[e.key] = e.values if len(e.values) != 1 else e.values[0]
+            rec.extra[e.key] = e.values if e.is_list else e.text
         elif name not in fields:
             fields[name] = e
     draft_prefix = False

@@ -35,6 +35,11 @@ def _flatten_inlines(node):
                 continue
             if isinstance(item, (list, dict)):
                 _flatten_inlines(item)
+            if (i and isinstance(item, dict) and item.get("t") == "Str"
+                    and isinstance(node[i - 1], dict) and node[i - 1].get("t") == "Str"):
+                node[i - 1] = {"t": "Str", "c": node[i - 1]["c"] + item["c"]}
+                del node[i]
+                continue
             i += 1
 
 
