@@ -59,7 +59,7 @@ def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
          print_css: bool) -> str:
     rec = document.record
     css = [theme.css_variables(), theme.font_face_css(fonts_url), theme.css("base.css"),
-           highlight_css]
+           theme.css("github.css"), highlight_css]
     if print_css:
         css += [theme.page_css(), theme.css("print.css")]
     meta = [("author", ", ".join(rec.authors)) if rec.authors else None,

@@ -35,9 +35,18 @@ def _date(value):
         return None
 
 
-def set_properties(data: bytes, document) -> bytes:
+POSTPROCESSORS: list = []
+
+
+def postprocess(func):
+    """Register `func(d, document, options)`, run on the python-docx Document after pandoc."""
+    POSTPROCESSORS.append(func)
+    return func
+
+
+@postprocess
+def set_properties(d, document, options) -> None:
     rec = document.record
-    d = docx.Document(io.BytesIO(data))
     p = d.core_properties
     p.title = document.title
     p.author = ", ".join(rec.authors)
@@ -51,6 +60,12 @@ def set_properties(data: bytes, document) -> bytes:
         p.created = created
     if updated or created:
         p.modified = updated or created
+
+
+def finish(data: bytes, document, options) -> bytes:
+    d = docx.Document(io.BytesIO(data))
+    for func in POSTPROCESSORS:
+        func(d, document, options)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
@@ -70,7 +85,7 @@ class DocxWriter(Writer):
                 f"--resource-path={document.source.parent.resolve()}",
                 f"--syntax-highlighting={page.highlight_style(self.theme)}", "-o", "-"]
         out = pandoc.run(args, data, document.source, **self.options.pandoc_limits)
-        return set_properties(out, document)
+        return finish(out, document, self.options)
 
     def write(self, document, target: Path) -> None:
         atomic.write_bytes(target, self.render(document))
