@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 
 import pypandoc
@@ -42,10 +43,26 @@ def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY
                 f"pandoc needed more than {memory} of memory", path,
                 hint="raise it with --pandoc-memory",
             )
-        first = stderr.splitlines()[0] if stderr else f"exit code {proc.returncode}"
-        raise PandocError(f"pandoc could not convert it: {first}", cmd, proc.returncode,
-                          stderr, path=path)
+        raise _error(stderr, cmd, proc.returncode, path)
     return proc.stdout
+
+
+YAML_RE = re.compile(r"YAML parse exception at line (\d+), column \d+,?\s*(.*)", re.S)
+
+
+def _error(stderr: str, cmd, code: int, path) -> PandocError:
+    """A one-line, located message from pandoc's stderr."""
+    m = YAML_RE.search(stderr)
+    if m:
+        detail = " ".join(m.group(2).split())
+        err = PandocError(f"the YAML front matter does not parse: {detail}", cmd, code,
+                          stderr, path=path)
+        err.line = int(m.group(1)) + 1  # YAML lines start after the opening ---
+        err.hint = "fix the YAML between the --- lines"
+        return err
+    detail = " ".join(stderr.split()) or f"exit code {code}"
+    return PandocError(f"pandoc could not convert it: {detail[:300]}", cmd, code, stderr,
+                       path=path)
 
 
 def read_markdown(text: str, path=None, **limits) -> dict:

@@ -2,11 +2,12 @@
 
 import docx
 import pytest
-from conftest import corpus_files
 from lxml import html as lxml_html
-from readers import docx_text, pdf_pages, html_text, missing_words, pdf_text, squash
 
 from epdoc.pipeline.document import load
+
+from conftest import corpus_files
+from readers import docx_text, html_text, missing_words, pdf_pages, pdf_text, squash
 
 FORMATS = ("html", "pdf", "docx")
 TEXT = {"html": html_text, "pdf": pdf_text, "docx": docx_text}

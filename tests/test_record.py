@@ -3,9 +3,10 @@
 import json
 
 import pytest
-from conftest import FIXTURES, corpus_files, expected_record, run_epdoc
 
 from epdoc.pipeline.document import load
+
+from conftest import FIXTURES, corpus_files, expected_record, run_epdoc
 
 UNSEEN = sorted((FIXTURES / "unseen").glob("*.md"))
 

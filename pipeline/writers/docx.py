@@ -30,7 +30,7 @@ def absolute_images(doc, src_dir: Path) -> None:
 
 def _date(value):
     try:
-        return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC)
     except (TypeError, ValueError):
         return None
 
