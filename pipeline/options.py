@@ -21,6 +21,10 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
     theme: Path | None = None
+    source_date_epoch: int | None = None  # None: the SOURCE_DATE_EPOCH variable, if set
+    self_contained: bool = False  # HTML with styles, fonts and images inlined
+    pdf_variant: str | None = None  # e.g. "pdf/a-3b"
+    attach_sources: bool = False  # attach the markdown and its images to the PDF
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:

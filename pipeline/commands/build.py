@@ -28,13 +28,16 @@ def add_arguments(p):
                    help="seconds allowed for each pandoc run (default: %(default)s)")
     p.add_argument("--pandoc-memory", default=Options.pandoc_memory,
                    help="memory limit for pandoc (default: %(default)s)")
+    p.add_argument("--self-contained", action="store_true",
+                   help="HTML as one file: images, diagrams and fonts inlined")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
 def options_from(args) -> Options:
     return Options(formats=args.to, outdir=args.output, allow_network=args.allow_network,
                    max_input_bytes=args.max_input_bytes, timeout=args.timeout,
-                   pandoc_memory=args.pandoc_memory)
+                   pandoc_memory=args.pandoc_memory,
+                   self_contained=getattr(args, "self_contained", False))
 
 
 def report(result, quiet=False) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import docx
 import panflute as pf
 
-from .. import atomic, fixups, pandoc, reference
+from .. import atomic, fixups, pandoc, reference, reproducible
 from .. import html as page
 from . import Writer
 
@@ -66,9 +66,14 @@ def finish(data: bytes, document, options) -> bytes:
     d = docx.Document(io.BytesIO(data))
     for func in POSTPROCESSORS:
         func(d, document, options)
+    moment = reproducible.when(options)
+    if moment:  # SOURCE_DATE_EPOCH: no build time anywhere, fixed zip entry times
+        props = d.core_properties
+        props.created = _date(document.record.created) or moment
+        props.modified = _date(document.record.updated) or props.created
     out = io.BytesIO()
     d.save(out)
-    return out.getvalue()
+    return reproducible.fixed_zip(out.getvalue(), moment) if moment else out.getvalue()
 
 
 class DocxWriter(Writer):

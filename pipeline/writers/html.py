@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
-from .. import atomic, fixups
+from .. import atomic, fixups, inline, reference
 from .. import html as page
 from . import Writer
 
@@ -48,6 +48,8 @@ class HtmlWriter(Writer):
         css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
         outdir = Path(outdir)
         src_dir = document.source.parent.resolve()
+        if self.options.self_contained:
+            return self.self_contained(document, body, css, outdir)
         if outdir.resolve() != src_dir:
             for rel in local_images(doc):
                 copy_file(src_dir / rel, outdir / rel)
@@ -60,6 +62,18 @@ class HtmlWriter(Writer):
             return Path(os.path.relpath(fonts / path.name, outdir)).as_posix()
 
         return page.page(document, self.theme, body, css, fonts_url=font_url, print_css=False)
+
+    def self_contained(self, document, body: str, css: str, outdir: Path) -> str:
+        """One file: images, diagrams and fonts (subset) inlined as data: URIs."""
+        html = page.page(document, self.theme, body, css, fonts_url=lambda p: p.as_uri(),
+                         print_css=False)
+        src_dir = document.source.parent.resolve()
+        html, problems = inline.self_contained(
+            html, bases=[src_dir, outdir],
+            roots=[src_dir, outdir, self.theme.root, reference.cache_dir()])
+        for problem in problems:
+            document.context.report("warning", "html-inline", problem)
+        return html
 
     def write(self, document, target: Path) -> None:
         atomic.write_text(target, self.render(document, target.parent))
