@@ -282,6 +282,7 @@ def prepare(doc):
     if title_block is not None:
         start = doc.content.index(title_block)
         ctx.state["title_pos"] = ctx.where(title_block)
+        ctx.state["title_id"] = title_block.identifier  # its anchor, for lint
         del doc.content[start]
     lifted = _lift_blocks(doc, ctx, start)
     entries = front + lifted

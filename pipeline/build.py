@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import document as documents
+from . import lint, writers
 from . import theme as themes
-from . import writers
 from .diagnostics import Diagnostic
 from .errors import EpdocError
 from .options import Options
@@ -89,7 +89,7 @@ class Builder:
                 writer.write(doc, target)
                 result.outputs.append(target)
                 result.seconds[writer.name] = time.perf_counter() - t
-            result.diagnostics = list(doc.diagnostics)
+            result.diagnostics = lint.check(doc)  # the filters' and lint's, configured
         except Exception as exc:  # noqa: BLE001 - every failure becomes a one-line message
             result.ok = False
             result.error = describe(exc, source)

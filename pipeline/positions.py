@@ -6,7 +6,8 @@ import re
 
 import panflute as pf
 
-POS_RE = re.compile(r"(\d+):(\d+)-\d+:\d+$")
+# the first range: a block split over lines (a list item) has "3:3-4:1;4:3-5:1"
+POS_RE = re.compile(r"(\d+):(\d+)-\d+:\d+")
 
 
 def _pos(attrs) -> tuple[int, int] | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from ..build import build
+from ..lint import config as lint_config
+from ..lint import duplicates
 from ..options import FORMATS, Options
 from . import add_paths, formats, sources
 
@@ -50,9 +53,27 @@ def report(result, quiet=False) -> None:
         print(f"converted {result.source} -> {outs}")
 
 
+def _text(path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def run(args) -> int:
     options = options_from(args)
-    results = build(sources(args.paths), options, on_result=lambda r: report(r, args.quiet))
+    files = sources(args.paths)
+    for f in files:
+        lint_config.for_source(f)  # a broken epdoc.toml is a usage error, before any work
+    results = build(files, options, on_result=lambda r: report(r, args.quiet))
+    # the check across files (one id used twice), as lint makes it
+    ids = Counter(r.record.id for r in results if r.record and r.record.id)
+    across = duplicates((r.source, r.record.id, _text(r.source)) for r in results
+                        if r.record and ids[r.record.id] > 1)
+    for r in results:
+        for d in across.get(r.source, []):
+            r.diagnostics.append(d)
+            print(d.text(), file=sys.stderr)
     failed = [r for r in results if not r.ok]
     if not args.quiet or failed:
         print(f"{len(results) - len(failed)} converted, {len(failed)} failed",

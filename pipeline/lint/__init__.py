@@ -1,0 +1,130 @@
+"""epdoc lint: what reviewers catch by hand, as located diagnostics.
+
+Each rule module is a pure generator of Findings (code, line, column, message) over a View
+of one loaded proposal; `check` turns them into Diagnostics with the configured severities,
+together with what the filters reported while loading (image-missing, ...). `lint` runs a
+batch: every file checked, then the checks across files (the same id used twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..document import load
+from ..options import Options
+from . import content, identity, metadata, template
+from .codes import CODES, Code, Finding
+from .config import Config, ConfigError, for_source, load_file
+from .view import View
+
+__all__ = ["CODES", "Code", "Config", "ConfigError", "Finding", "Report", "check",
+           "duplicates", "findings", "lint", "load_file"]
+
+RULES = (metadata, identity, template, content)
+
+
+def findings(document, config: Config, anchors: content.Anchors | None = None,
+             view: View | None = None) -> Iterator[Finding]:
+    """Every rule's findings for one loaded proposal, in rule order."""
+    view = view or View.of(document)
+    for rules in RULES:
+        if rules is content:
+            yield from content.check(view, config, anchors)
+        else:
+            yield from rules.check(view, config)
+
+
+def _diagnostic(source, f: Finding, severity: str, top) -> Diagnostic:
+    line, col = (f.line, f.column) if f.line else top
+    return Diagnostic(str(source), line, col or 1, severity, f.code, f.message)
+
+
+def check(document, config: Config | None = None, anchors: content.Anchors | None = None,
+          view: View | None = None) -> list[Diagnostic]:
+    """All diagnostics for one loaded proposal (the filters' and the rules'), configured and
+    in source order."""
+    config = config or for_source(document.source)
+    view = view or View.of(document)
+    out: list[Diagnostic] = []
+    for d in document.diagnostics:
+        severity = config.severity_of(d.code, d.severity)
+        if severity:
+            out.append(replace(d, severity=severity))
+    for f in findings(document, config, anchors, view):
+        severity = config.severity_of(f.code, CODES[f.code].severity)
+        if severity:
+            out.append(_diagnostic(document.source, f, severity, view.top))
+    return sorted(dict.fromkeys(out), key=lambda d: (d.line or 0, d.column or 0))
+
+
+def duplicates(items, config_of=for_source) -> dict[Path, list[Diagnostic]]:
+    """The checks across one run, from (source, id, text) triples: source -> diagnostics."""
+    out: dict[Path, list[Diagnostic]] = {}
+    for source, f in identity.duplicate_ids(items):
+        severity = config_of(source).severity_of(f.code, CODES[f.code].severity)
+        if severity:
+            out.setdefault(source, []).append(
+                Diagnostic(str(source), f.line, f.column, severity, f.code, f.message))
+    return out
+
+
+@dataclass
+class Report:
+    """One lint run: diagnostics per file, in the order the files were given."""
+    files: list[Path]
+    diagnostics: dict[Path, list[Diagnostic]] = field(default_factory=dict)
+
+    def all(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in self.diagnostics.get(f, [])]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.all() if d.severity == severity)
+
+
+def _failure(source, code: str, message: str, line=None) -> Diagnostic:
+    return Diagnostic(str(source), line, 1 if line else None, "error", code, message)
+
+
+def lint(sources, options: Options | None = None, config: Config | None = None) -> Report:
+    """Lint proposals: load each one (a file that fails becomes one diagnostic), then check
+    each, then the run as a whole. `config`, when given, applies to every file."""
+    from ..build import describe  # late: build imports this package
+
+    options = options or Options()
+    sources = [Path(s) for s in sources]
+    report = Report(sources)
+    loaded = []
+    anchors = content.Anchors()
+    for source in sources:
+        try:
+            doc = load(source, options)
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
+            message = describe(exc, source)
+            prefix = f"{source}:{getattr(exc, 'line', None)}: " \
+                if getattr(exc, "line", None) else f"{source}: "
+            message = message[len(prefix):] if message.startswith(prefix) else message
+            report.diagnostics[source] = [
+                _failure(source, "unreadable", message, getattr(exc, "line", None))]
+            continue
+        view = View.of(doc)
+        anchors.add(source, content.view_anchors(view))
+        loaded.append((source, doc, view))
+    for source, doc, view in loaded:
+        cfg = config or for_source(source)
+        try:
+            report.diagnostics[source] = check(doc, cfg, anchors, view)
+        except ConfigError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            report.diagnostics[source] = [_failure(
+                source, "internal-error",
+                f"lint failed: {type(exc).__name__}: {exc} (please report this)")]
+    across = duplicates(((s, d.record.id, d.text) for s, d, _ in loaded),
+                        (lambda s: config) if config else for_source)
+    for source, diags in across.items():
+        merged = report.diagnostics.get(source, []) + diags
+        report.diagnostics[source] = sorted(merged, key=lambda d: (d.line or 0, d.column or 0))
+    return report

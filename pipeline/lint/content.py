@@ -1,0 +1,147 @@
+"""Content rules: relative links reach a file, anchors reach a heading, headings have
+distinct anchors. (Missing images are reported by filters/images.py as image-missing.)"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import panflute as pf
+
+from .. import pandoc
+from ..sources import read_source
+from .codes import Finding
+
+HTML_ID_RE = re.compile(r"<[a-z][^>]*?\s(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+
+
+def html_ids(text: str) -> set[str]:
+    return {m.lower() for m in HTML_ID_RE.findall(text)}
+
+
+def view_anchors(view) -> set[str]:
+    """The anchors GitHub gives a proposal: one per heading (the title too), plus HTML ids."""
+    ids = {h.identifier.lower() for h in view.headings if h.identifier}
+    return ids | html_ids("\n".join(view.lines))
+
+
+class Anchors:
+    """Anchors of link targets: from proposals already loaded in this run, else parsed once."""
+
+    def __init__(self):
+        self._known: dict[Path, set[str]] = {}
+
+    def add(self, path: Path, anchors: set[str]) -> None:
+        self._known[Path(path).resolve()] = anchors
+
+    def of(self, path: Path) -> set[str] | None:
+        """The anchors of a markdown file, or None when it cannot be read."""
+        key = Path(path).resolve()
+        if key not in self._known:
+            try:
+                text = read_source(key)
+                ast = pandoc.read_markdown(text, key)
+            except Exception:  # noqa: BLE001 - an unreadable target is not this file's fault
+                self._known[key] = None
+            else:
+                ids = set()
+                _headers(ast.get("blocks", []), ids)
+                self._known[key] = ids | html_ids(text)
+        return self._known[key]
+
+
+def _headers(node, ids: set[str]) -> None:
+    if isinstance(node, dict):
+        if node.get("t") == "Header":
+            ids.add(node["c"][1][0].lower())
+        for v in node.values():
+            if isinstance(v, (list, dict)):
+                _headers(v, ids)
+    elif isinstance(node, list):
+        for v in node:
+            if isinstance(v, (list, dict)):
+                _headers(v, ids)
+
+
+def _near(word: str, choices, prefix: str = "") -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {prefix}{close[0]}?" if close else ""
+
+
+def _links(view):
+    """Links the author wrote (with a position), in source order."""
+    found = []
+
+    def action(elem, doc):
+        if isinstance(elem, pf.Link):
+            line, col = view.where(elem)
+            if line:
+                found.append((line, col, elem.url.strip()))
+
+    view.doc.walk(action)
+    return sorted(found)
+
+
+def _missing_file(view, target: Path, shown: str) -> str:
+    folder = target.parent
+    hint = ""
+    if folder.is_dir():
+        names = [p.name for p in folder.iterdir()]
+        same = [n for n in names if n.lower() == target.name.lower()]
+        if same:
+            hint = f"; did you mean {same[0]}? (names are case-sensitive)"
+        else:
+            hint = _near(target.name, names)
+    return f"link target {shown} does not exist{hint}"
+
+
+def check(view, config, anchors: Anchors | None = None) -> Iterator[Finding]:
+    anchors = anchors or Anchors()
+    own = view_anchors(view)
+    folder = view.source.resolve().parent
+    for line, col, url in _links(view):
+        parts = urlsplit(url)
+        if not url or parts.scheme or parts.netloc or url.startswith(("/", "\\")):
+            continue
+        path, fragment = unquote(parts.path), unquote(parts.fragment)
+        if not path:
+            if fragment and fragment.lower() not in own:
+                yield Finding("anchor-missing", line, col,
+                              f"no heading here has the anchor #{fragment}"
+                              f"{_near(fragment.lower(), own, '#')}")
+            continue
+        target = folder / path
+        if not target.exists():
+            yield Finding("link-missing", line, col, _missing_file(view, target, path))
+            continue
+        if fragment and target.is_file() and target.suffix.lower() in MARKDOWN_SUFFIXES:
+            theirs = anchors.of(target)
+            if theirs is not None and fragment.lower() not in theirs:
+                yield Finding("anchor-missing", line, col,
+                              f"{path} has no heading with the anchor #{fragment}"
+                              f"{_near(fragment.lower(), theirs, '#')}")
+    yield from _duplicate_anchors(view)
+
+
+def _duplicate_anchors(view) -> Iterator[Finding]:
+    """Two headings with one anchor: the same words (pandoc and GitHub rename the second
+    #x-1), or a heading whose anchor is another's renamed one (then it cannot be reached)."""
+    bases: dict[str, object] = {}
+    finals: dict[str, object] = {}
+    for h in view.headings:
+        key, final = h.slug, h.identifier
+        first = bases.get(key) if key else None
+        if first is None and final in finals:
+            first = finals[final]
+        if first is not None:
+            where = f" on line {first.line}" if first.line else ""
+            yield Finding("anchor-duplicate", h.line, h.column,
+                          f"heading '{h.text}' has the same anchor #{key} as the heading{where}; "
+                          f"links to #{key} reach only the first")
+        if key:
+            bases.setdefault(key, h)
+        finals.setdefault(final, h)

@@ -1,0 +1,182 @@
+"""What the rules look at: one loaded proposal, with every position taken from the source."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import panflute as pf
+
+from ..record import canonical_key
+
+FRONT_KEY_RE = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']+'|\"[^\"]+\")\s*:(\s|$)")
+GENERATED_IDS = ("metadata", "toc")  # Divs the filters insert
+
+
+def slug(text: str) -> str:
+    """A heading's anchor before de-duplication, as pandoc's gfm_auto_identifiers (and
+    GitHub) make it."""
+    out = []
+    for c in text.strip().lower():
+        if c.isspace():
+            out.append("-")
+        elif c.isalnum() or c in "-_" or unicodedata.category(c) in ("Mn", "Mc", "Me", "Pc"):
+            out.append(c)
+    return "".join(out)
+
+
+def id_text(inlines) -> str:
+    """Heading text as pandoc makes identifiers from it: emoji by name, code by its text."""
+    out = []
+    for el in inlines:
+        if isinstance(el, pf.Span) and "emoji" in el.classes:
+            out.append(el.attributes.get("data-emoji", ""))
+        elif isinstance(el, (pf.Str, pf.Code, pf.Math, pf.RawInline)):
+            out.append(el.text)
+        elif isinstance(el, (pf.Space, pf.SoftBreak, pf.LineBreak)):
+            out.append(" ")
+        elif hasattr(el, "content"):
+            out.append(id_text(el.content))
+    return "".join(out)
+
+
+@dataclass
+class Field:
+    """One metadata key as written, with where it is."""
+    key: str
+    values: list[str]
+    line: int | None
+    column: int | None
+    name: str | None  # the record field it means, None when unknown
+    end: int | None = None  # its last line (a front-matter list spans several)
+
+    @property
+    def text(self) -> str:
+        return ", ".join(v for v in self.values if v)
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    identifier: str
+    line: int | None
+    column: int | None
+    elem: pf.Header | None = None  # None for the title, which the metadata filter lifts
+
+    @property
+    def slug(self) -> str:
+        """The anchor before pandoc (and GitHub) add -1, -2 to tell duplicates apart."""
+        return slug(id_text(self.elem.content) if self.elem is not None else self.text)
+
+
+@dataclass
+class View:
+    source: Path
+    lines: list[str]
+    record: object
+    fields: list[Field]
+    title: Heading | None
+    headings: list[Heading]  # the title first (when there is one), then the body's
+    doc: pf.Doc
+    positions: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, document) -> View:
+        ctx = document.context
+        lines = document.text.split("\n")
+        title = None
+        if "title_pos" in ctx.state and ctx.display_title:
+            line, col = ctx.state["title_pos"]
+            anchor = ctx.state.get("title_id") or slug(ctx.display_title)
+            title = Heading(1, ctx.display_title, anchor, line, col)
+        heads = [title] if title else []
+        for block in document.doc.content:
+            if isinstance(block, pf.Header):
+                line, col = ctx.where(block)
+                heads.append(Heading(block.level, pf.stringify(block).strip(),
+                                     block.identifier, line, col, block))
+        fields = _fields(ctx.state.get("meta_entries", []), lines)
+        return cls(document.source, lines, document.record, fields, title, heads,
+                   document.doc, ctx.positions)
+
+    def where(self, elem) -> tuple[int | None, int | None]:
+        return self.positions.get(id(elem), (None, None))
+
+    def column_of(self, line: int | None, needle: str, default: int | None = 1) -> int | None:
+        """The column of `needle` on source line `line` (1-based), else `default`."""
+        if line and 0 < line <= len(self.lines):
+            at = self.lines[line - 1].find(needle)
+            if at >= 0:
+                return at + 1
+        return default
+
+    def locate(self, f: Field, needle: str) -> tuple[int | None, int | None]:
+        """Where `needle` is written in the value of field `f` (else where the field is)."""
+        if not f.line:
+            return None, None
+        for n in range(f.line, min(f.end or f.line, len(self.lines)) + 1):
+            text, start = self.lines[n - 1], 0
+            if n == f.line:  # skip the key and its colon
+                colon = text.find(":", max(text.find(f.key), 0) + len(f.key))
+                start = colon + 1 if colon >= 0 else 0
+            at = text.find(needle, start)
+            if at >= 0:
+                return n, at + 1
+        return f.line, f.column
+
+    @property
+    def top(self) -> tuple[int, int]:
+        """Where to report what is missing from the whole proposal: the metadata, else the
+        title, else line 1."""
+        for f in self.fields:
+            if f.line:
+                return f.line, f.column or 1
+        if self.title and self.title.line:
+            return self.title.line, self.title.column or 1
+        return 1, 1
+
+    def field(self, name: str) -> Field | None:
+        """The first field meaning record field `name` (the one the record uses)."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    def body_blocks(self):
+        """Top-level blocks written by the author (not the generated table and contents)."""
+        for block in self.doc.content:
+            if isinstance(block, pf.Div) and block.identifier in GENERATED_IDS:
+                continue
+            yield block
+
+
+def front_matter_keys(lines: list[str]) -> dict[str, tuple[int, int]]:
+    """Top-level keys of a YAML front matter block -> their first and last lines."""
+    starts: dict[str, int] = {}
+    if not lines or lines[0].rstrip() != "---":
+        return {}
+    close = len(lines) + 1
+    for i, line in enumerate(lines[1:], 2):
+        if line.rstrip() in ("---", "..."):
+            close = i
+            break
+        m = FRONT_KEY_RE.match(line)
+        if m:
+            starts.setdefault(m.group(1).strip("'\""), i)
+    order = sorted(starts.values()) + [close]
+    return {k: (n, order[order.index(n) + 1] - 1) for k, n in starts.items()}
+
+
+def _fields(entries, lines) -> list[Field]:
+    front = front_matter_keys(lines)
+    fields = []
+    for e in entries:
+        line, col, end = e.line, e.column, e.line
+        if line is None and e.key in front:
+            (line, end), col = front[e.key], 1
+        fields.append(Field(e.key, list(e.values), line, col, canonical_key(e.key), end))
+    fields.sort(key=lambda f: (f.line is None, f.line or 0))
+    return fields
