@@ -4,10 +4,11 @@ the real corpus and on proposals the project has never seen."""
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, corpus_files
 
 from epdoc.pipeline.lint import lint
 from epdoc.pipeline.sources import discover
+
+from conftest import FIXTURES, corpus_files
 
 BROKEN = FIXTURES / "lint" / "broken"
 UNSEEN = FIXTURES / "lint" / "unseen"

@@ -59,10 +59,14 @@ _TABLE = (
     ("unreadable", "input", "error",
      "the file cannot be read as a proposal (encoding, size, YAML, pandoc)"),
     ("internal-error", "input", "error", "epdoc itself failed on the file (please report it)"),
+    # reported while converting (epdoc build), configurable like the rest
+    ("diagram", "build", "warning", "a mermaid diagram that could not be drawn (shown as code)"),
+    ("html-inline", "build", "warning", "a resource the self-contained HTML could not inline"),
+    ("pdf-render", "build", "warning", "a problem WeasyPrint reported while making the PDF"),
 )
 
 CODES: dict[str, Code] = {row[0]: Code(*row) for row in _TABLE}
-GROUPS = ("metadata", "identity", "template", "content", "input")
+GROUPS = ("metadata", "identity", "template", "content", "input", "build")
 
 
 class Finding(NamedTuple):
