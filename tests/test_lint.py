@@ -56,6 +56,7 @@ UNSEEN_EXPECTED = {
         (14, 8, "placeholder"),         # EP-XXX in prose
         (27, 5, "anchor-missing"),      # EP-101-retention-tiers.md#tiers
         (28, 1, "link-missing"),        # Ep-101-Retention-Tiers.md (case)
+        (34, 25, "placeholder"),        # [Your Name] in a footnote
     ],
     # YAML front matter, KEP-style sections
     "draft-20250301-lease-renewal.md": [

@@ -41,6 +41,9 @@ def parse_date(value: str):
 
 
 def _iso_guess(value: str) -> str | None:
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ]\d", value.strip())  # a timestamp
+    if m:
+        return m.group(1)
     for fmt in OTHER_DATE_FORMATS:
         try:
             return dt.datetime.strptime(value.strip(), fmt).date().isoformat()

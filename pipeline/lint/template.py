@@ -82,15 +82,19 @@ def _walk(blocks, view) -> Iterator[Finding]:
             pattern = HEADING_PLACEHOLDER_RE if isinstance(block, pf.Header) else \
                 BODY_PLACEHOLDER_RE
             for offset, text in _lines(block.content):
-                at = line + offset if line else None
                 for m in pattern.finditer(text):
-                    yield Finding("placeholder", at, view.column_of(at, m.group(), col),
+                    at, where = (line + offset, view.column_of(line + offset, m.group(), col)) \
+                        if line else view.find(m.group())
+                    yield Finding("placeholder", at, where,
                                   f"template placeholder {m.group()} left in")
             if not isinstance(block, pf.Header):
                 whole = _text(block.content).strip()
                 if INSTRUCTION_RE.match(whole) and len(whole.split()) >= 3:
-                    yield Finding("template-instructions", line, col,
+                    at, where = (line, col) if line else view.find(whole.split("\n")[0][:30])
+                    yield Finding("template-instructions", at, where,
                                   f"instructions left from the template: {_short(whole)}")
+            for note in _notes(block.content):
+                yield from _walk(note.content, view)
         elif isinstance(block, pf.CodeBlock):
             whole = block.text.strip()
             if "\n" not in whole and INSTRUCTION_RE.match(whole) and len(whole.split()) >= 3:
@@ -115,6 +119,16 @@ def _walk(blocks, view) -> Iterator[Finding]:
         elif isinstance(block, pf.Table):
             for cell in _cells(block):
                 yield from _walk(cell.content, view)
+
+
+def _notes(inlines):
+    """Footnotes among `inlines` (their text is the author's too)."""
+    for el in inlines:
+        if isinstance(el, pf.Note):
+            yield el
+        elif not isinstance(el, (pf.Str, pf.Code, pf.Math, pf.RawInline)) \
+                and hasattr(el, "content"):
+            yield from _notes(el.content)
 
 
 def _cells(table: pf.Table):

@@ -113,6 +113,15 @@ class View:
                 return at + 1
         return default
 
+    def find(self, needle: str, start: int = 1) -> tuple[int | None, int | None]:
+        """The first place `needle` is written from line `start` on (for text pandoc gives no
+        position, such as a footnote's)."""
+        for n in range(max(start, 1), len(self.lines) + 1):
+            at = self.lines[n - 1].find(needle)
+            if at >= 0:
+                return n, at + 1
+        return None, None
+
     def locate(self, f: Field, needle: str) -> tuple[int | None, int | None]:
         """Where `needle` is written in the value of field `f` (else where the field is)."""
         if not f.line:
