@@ -43,11 +43,17 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None) -> tuple[str, str]:
     data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
     args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",
             f"--template={theme.root / 'templates' / 'body.pandoc'}",
-            f"--syntax-highlighting={highlight_style(theme)}"]
+            f"--syntax-highlighting={highlight_style(theme)}", *syntax_definitions(theme)]
     out = pandoc.run(args, data, path, **options.pandoc_limits).decode("utf-8")
     css, _, body = out.partition(SPLIT)
     css = re.sub(r"[-a-z]*user-select:\s*none;", "", css)  # not CSS WeasyPrint knows
     return css, sanitize.clean(body)
+
+
+def syntax_definitions(theme) -> list[str]:
+    """Highlighting for languages pandoc lacks (e.g. prometheus): KDE syntax files in the
+    theme's syntax/ folder, for the HTML and DOCX writers alike."""
+    return [f"--syntax-definition={p}" for p in sorted((theme.root / "syntax").glob("*.xml"))]
 
 
 def highlight_style(theme) -> str:

@@ -4,11 +4,12 @@ the same diagnostics."""
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 from epdoc.pipeline import cli
-from epdoc.pipeline.lint import CODES
+from epdoc.pipeline.lint import CODES, load_file
 
 from conftest import FIXTURES, run_epdoc
 
@@ -234,3 +235,19 @@ def test_build_prints_the_same_diagnostics_and_converts(tmp_path, capsys):
     proc = run_epdoc("build", src, "--to", "html", "-o", tmp_path / "out2")
     assert proc.returncode == 2 and "epdoc.toml:2: unknown rule code 'nope'" in proc.stderr
     assert not (tmp_path / "out2").exists()
+
+
+def test_readme_documents_every_rule_and_a_working_configuration(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for c in CODES.values():
+        assert re.search(rf"^\| `{re.escape(c.code)}` \| {c.severity} \|", readme, re.M), c.code
+    section = readme[readme.index("### Configuring lint"):]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(example)
+    config = load_file(tmp_path / "pyproject.toml")
+    assert config.statuses == ("Draft", "Proposed", "Accepted", "Done")
+    assert [name for name, _ in config.sections] == ["Summary", "Motivation", "Design"]
+    assert config.severity_of("date-partial", "warning") is None
+    assert config.severity_of("key-unknown", "info") is None
+    assert config.severity_of("section-empty", "warning") == "error"
+    assert "Architecture" in dict(config.sections)["Design"]

@@ -88,7 +88,8 @@ class DocxWriter(Writer):
         ref = reference.path_for(self.theme)
         args = ["-f", "json", "-t", "docx", f"--reference-doc={ref}",
                 f"--resource-path={document.source.parent.resolve()}",
-                f"--syntax-highlighting={page.highlight_style(self.theme)}", "-o", "-"]
+                f"--syntax-highlighting={page.highlight_style(self.theme)}",
+                *page.syntax_definitions(self.theme), "-o", "-"]
         out = pandoc.run(args, data, document.source, **self.options.pandoc_limits)
         return finish(out, document, self.options)
 
