@@ -9,6 +9,7 @@ import subprocess
 
 import pypandoc
 
+from . import pandoc_server
 from .errors import LimitError, PandocError
 
 READER = "gfm+sourcepos"
@@ -28,7 +29,13 @@ def version() -> str:
 
 def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY,
         timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """Run pandoc on `data` (stdin) and return stdout; raise PandocError or LimitError."""
+    """Run pandoc on `data` (stdin) and return stdout; raise PandocError or LimitError.
+
+    Conversions epdoc makes go to this process's long-lived pandoc (pandoc_server.py);
+    other command lines start a pandoc process of their own."""
+    req = pandoc_server.plan(executable(), args) if pandoc_server.enabled() else None
+    if req is not None:
+        return _serve(req, args, data, path, memory, timeout)
     cmd = [executable(), "+RTS", f"-M{memory}", "-RTS", *args]
     try:
         proc = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, check=False)
@@ -63,6 +70,30 @@ def _error(stderr: str, cmd, code: int, path) -> PandocError:
     detail = " ".join(stderr.split()) or f"exit code {code}"
     return PandocError(f"pandoc could not convert it: {detail[:300]}", cmd, code, stderr,
                        path=path)
+
+
+def _serve(req: dict, args, data: bytes, path, memory: str, timeout: float) -> bytes:
+    cmd = [executable(), *args]
+    try:
+        return pandoc_server.server(executable(), memory).request(req, data, timeout)
+    except pandoc_server.TimedOut:
+        raise LimitError(
+            f"pandoc took longer than {timeout:g} s", path, hint="raise it with --timeout"
+        ) from None
+    except pandoc_server.Crashed as e:
+        if "heap overflow" in e.stderr or "Heap exhausted" in e.stderr or e.returncode == 251:
+            raise LimitError(
+                f"pandoc needed more than {memory} of memory", path,
+                hint="raise it with --pandoc-memory",
+            ) from None
+        first = e.stderr.splitlines()[-1] if e.stderr else f"exit code {e.returncode}"
+        raise PandocError(f"pandoc could not convert it: {first}", cmd, e.returncode,
+                          e.stderr, path=path) from None
+    except pandoc_server.Failed as e:
+        text = str(e).strip()
+        first = text.splitlines()[0] if text else "conversion failed"
+        raise PandocError(f"pandoc could not convert it: {first}", cmd, 1, text,
+                          path=path) from None
 
 
 def read_markdown(text: str, path=None, **limits) -> dict:

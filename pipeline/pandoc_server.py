@@ -1,0 +1,226 @@
+"""One long-lived pandoc process per worker (pandoc_worker.lua), serving many conversions.
+
+Starting pandoc and loading its highlighting definitions costs about 0.4 s; paying it once
+per worker instead of once per call is most of what makes a batch fast. `plan(args)`
+translates the command lines epdoc uses into requests; anything it does not know runs as a
+plain pandoc process instead, so results never depend on which path was taken.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import os
+import select
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SCRIPT = Path(__file__).with_name("pandoc_worker.lua")
+BINARY = {"docx", "odt", "epub", "epub2", "epub3", "pptx"}
+BUILTIN_STYLES = {"pygments", "kate", "monochrome", "breezedark", "espresso", "zenburn",
+                  "haddock", "tango"}
+
+
+class Crashed(Exception):
+    """The pandoc process died while converting (returncode, stderr tail)."""
+
+    def __init__(self, returncode: int, stderr: str):
+        super().__init__(stderr)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+class TimedOut(Exception):
+    pass
+
+
+class Failed(Exception):
+    """pandoc reported an error for this input (the process lives on)."""
+
+
+def enabled() -> bool:
+    return os.environ.get("EPDOC_PANDOC_SERVER", "1") != "0"
+
+
+@functools.cache
+def _style(executable: str, name: str):
+    out = subprocess.run([executable, "--print-highlight-style", name], capture_output=True,
+                         check=True, timeout=60).stdout
+    return json.loads(out)
+
+
+def _highlight(executable: str, value: str):
+    if value in ("none", "default", "idiomatic"):
+        return value
+    if value.lower() in BUILTIN_STYLES:
+        return _style(executable, value)
+    path = Path(value)
+    if path.suffix == ".theme" and path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return None
+
+
+def plan(executable: str, args: list[str]) -> dict | None:
+    """A request for `args`, or None when they need a real pandoc command line."""
+    req: dict = {"sandbox": False}
+    it = iter(args)
+    for arg in it:
+        name, eq, value = arg.partition("=")
+        if name in ("-f", "--from", "-r", "--read", "-t", "--to", "-w", "--write", "-o",
+                    "--output") and not eq:
+            value = next(it, None)
+            if value is None:
+                return None
+        if name in ("-f", "--from", "-r", "--read"):
+            req["from"] = value
+        elif name in ("-t", "--to", "-w", "--write"):
+            req["to"] = value
+        elif name in ("-o", "--output"):
+            if value != "-":
+                return None
+        elif arg == "--sandbox":
+            req["sandbox"] = True
+        elif name == "--template" and eq:
+            req["template"] = str(Path(value).resolve())
+        elif name in ("--syntax-highlighting", "--highlight-style") and eq:
+            style = _highlight(executable, value)
+            if style is None:
+                return None
+            req["highlight"] = style
+        elif arg == "--no-highlight":
+            req["highlight"] = "none"
+        elif name == "--wrap" and eq and value in ("auto", "none", "preserve"):
+            req["wrap"] = value
+        elif name == "--reference-doc" and eq:
+            req["reference_doc"] = str(Path(value).resolve())
+        elif name == "--resource-path" and eq:
+            req["resource_path"] = value.split(os.pathsep)
+        else:
+            return None
+    if "from" not in req or "to" not in req or req["to"] in ("pdf", "-"):
+        return None
+    return req
+
+
+def _base(fmt: str) -> str:
+    return fmt.split("+")[0].split("-")[0].lower()
+
+
+class Server:
+    """`pandoc lua pandoc_worker.lua`, started on first use, restarted after a crash."""
+
+    def __init__(self, executable: str, memory: str):
+        self.cmd = [executable, "+RTS", f"-M{memory}", "-RTS", "lua", str(SCRIPT)]
+        self.proc: subprocess.Popen | None = None
+        self.stderr = None
+        self.lock = threading.Lock()
+
+    def _start(self) -> None:
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr)
+
+    def _discard(self) -> Crashed:
+        """Kill the process (if still alive) and forget it; what it said, as an error."""
+        proc, self.proc = self.proc, None
+        try:
+            proc.kill()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for pipe in (proc.stdin, proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        tail = ""
+        if self.stderr:
+            self.stderr.seek(0)
+            tail = self.stderr.read()[-4000:].decode("utf-8", "replace").strip()
+            self.stderr.close()
+            self.stderr = None
+        return Crashed(proc.returncode, tail)
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self._discard()
+
+    def _fill(self, fd: int, buf: bytearray, deadline: float) -> None:
+        """Append what pandoc has written to `buf`, waiting until the deadline."""
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimedOut
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            raise self._discard()
+        buf += chunk
+
+    def _reply(self, deadline: float) -> tuple[dict, bytes]:
+        fd = self.proc.stdout.fileno()
+        buf = bytearray()
+        while b"\n" not in buf:
+            self._fill(fd, buf, deadline)
+        line, _, rest = bytes(buf).partition(b"\n")
+        reply = json.loads(line)
+        body = bytearray(rest)
+        while len(body) < reply["len"]:
+            self._fill(fd, body, deadline)
+        return reply, bytes(body)
+
+    def request(self, req: dict, data: bytes, timeout: float) -> bytes:
+        with self.lock:
+            if self.proc is not None and self.proc.poll() is not None:
+                self._discard()
+            if self.proc is None:
+                self._start()
+            self.stderr.seek(0)
+            self.stderr.truncate()
+            header = json.dumps({**req, "len": len(data)}).encode() + b"\n"
+            try:
+                self.proc.stdin.write(header + data)
+                self.proc.stdin.flush()
+            except BrokenPipeError:
+                raise self._discard() from None
+            try:
+                reply, body = self._reply(time.monotonic() + timeout)
+            except TimedOut:
+                self._discard()
+                raise
+            if not reply["ok"]:
+                raise Failed(reply.get("error") or "conversion failed")
+            if not body.endswith(b"\n") and _base(req["to"]) not in BINARY:
+                body += b"\n"  # as the pandoc command writes text
+            return body
+
+
+_servers: dict[tuple[int, str, str], Server] = {}
+
+
+def server(executable: str, memory: str) -> Server:
+    """This process's server (a forked child never shares its parent's)."""
+    key = (os.getpid(), executable, memory)
+    if key not in _servers:
+        for other in [k for k in _servers if k[0] != os.getpid()]:
+            del _servers[other]  # inherited through fork: the parent's, not ours
+        _servers[key] = Server(executable, memory)
+    return _servers[key]
+
+
+@atexit.register
+def close_all() -> None:
+    for key, srv in list(_servers.items()):
+        if key[0] == os.getpid():
+            srv.close()
