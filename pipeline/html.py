@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from epdoc import __version__
 
-from . import pandoc, sanitize
+from . import pandoc, sanitize, status
 from .document import Document, load_doc
 
 SPLIT = "<!--epdoc:body-->"
@@ -65,7 +65,7 @@ def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
          print_css: bool) -> str:
     rec = document.record
     css = [theme.css_variables(), theme.font_face_css(fonts_url), theme.css("base.css"),
-           theme.css("github.css"), highlight_css]
+           theme.status_css(), theme.css("github.css"), highlight_css]
     if print_css:
         css += [theme.page_css(), theme.css("print.css")]
     meta = [("author", ", ".join(rec.authors)) if rec.authors else None,
@@ -73,7 +73,10 @@ def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
             ("keywords", ", ".join(x for x in (rec.id, rec.status, rec.maturity) if x)),
             ("dcterms.created", rec.created) if rec.created else None,
             ("dcterms.modified", rec.updated) if rec.updated else None]
-    status = (rec.status or "none").lower()
+    shown = status.context(document, theme, "pdf" if print_css else "html")
+    body_class = f"epdoc status-{shown['status_class']}"
+    if shown["watermark"]:
+        body_class += f" watermark-{shown['status_class']}"
     return _env(theme.root / "templates").get_template("page.html").render(
         lang="en",
         csp=CSP,
@@ -83,6 +86,8 @@ def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
         meta=[m for m in meta if m and m[1]],
         css=Markup("\n".join(css)),
         body=Markup(body),
-        body_class=f"proposal status-{status}",
+        body_class=body_class,
         version=__version__,
+        anchor=None,
+        **shown,
     )

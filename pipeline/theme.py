@@ -4,13 +4,44 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 WEIGHTS = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
            "italic": ("normal", "italic"), "bolditalic": ("bold", "italic")}
+
+# page sizes in millimetres (portrait)
+PAGE_SIZES = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210),
+              "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
+MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
+
+
+def to_mm(value) -> float:
+    """A CSS length ("20mm", "1in", "72pt") in millimetres."""
+    m = re.fullmatch(r"\s*([\d.]+)\s*(mm|cm|in|pt|px)\s*", str(value))
+    if not m:
+        raise ValueError(f"not a length: {value!r} (use mm, cm, in or pt)")
+    return float(m.group(1)) * MM[m.group(2)]
+
+
+def clear(color: str) -> str:
+    """A translucent color that looks like `color` on white and lets what is under it
+    (the watermark) show through."""
+    rgb = [int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    alpha = max((255 - c) / 255 for c in rgb)
+    if alpha == 0:
+        return "rgba(255, 255, 255, 0)"
+    base = [round(255 - (255 - c) / alpha) for c in rgb]
+    return f"rgba({base[0]}, {base[1]}, {base[2]}, {alpha:.3f})"
+
+
+def status_class(status: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", (status or "none").lower()).strip("-") or "none"
 
 
 def styles_dir() -> Path:
@@ -50,19 +81,31 @@ class Theme:
     def mono_font(self) -> str:
         return self.tokens["fonts"]["mono"]
 
+    @property
+    def fallback_fonts(self) -> list[str]:
+        return list(self.tokens["fonts"].get("fallback", []))
+
     def font_files(self, family: str) -> dict[str, Path]:
         faces = self.tokens["fonts"]["faces"].get(family, {})
         return {k: self.fonts_dir / v for k, v in faces.items()}
+
+    def space(self, name: str) -> float:
+        return float(self.tokens["spacing"][name])
 
     def css_variables(self) -> str:
         lines = [":root {"]
         for name, value in self.tokens["colors"].items():
             lines.append(f"  --color-{name}: {value};")
+            if name.endswith(("background", "header")):
+                lines.append(f"  --color-{name}-clear: {clear(value)};")
         for name, value in self.tokens["sizes"].items():
             unit = "" if name == "line-height" else "pt"
             lines.append(f"  --size-{name}: {value}{unit};")
-        lines.append(f"  --font-body: \"{self.body_font}\", sans-serif;")
-        lines.append(f"  --font-mono: \"{self.mono_font}\", monospace;")
+        for name, value in self.tokens.get("spacing", {}).items():
+            lines.append(f"  --space-{name}: {value}pt;")
+        fallback = "".join(f'"{f}", ' for f in self.fallback_fonts)
+        lines.append(f"  --font-body: \"{self.body_font}\", {fallback}sans-serif;")
+        lines.append(f"  --font-mono: \"{self.mono_font}\", {fallback}monospace;")
         lines.append("}")
         return "\n".join(lines) + "\n"
 
@@ -78,12 +121,90 @@ class Theme:
                 )
         return "\n".join(rules) + "\n"
 
-    def page_css(self) -> str:
+    def page_size(self) -> tuple[float, float]:
+        """(width, height) of the page in millimetres."""
+        size = str(self.tokens["page"]["size"]).strip()
+        parts = size.lower().split()
+        if parts and parts[0] in PAGE_SIZES:
+            w, h = PAGE_SIZES[parts[0]]
+            return (h, w) if "landscape" in parts[1:] else (w, h)
+        if len(parts) == 2:
+            return to_mm(parts[0]), to_mm(parts[1])
+        raise ValueError(f"theme.toml: unknown page size {size!r}")
+
+    def margins(self) -> dict[str, float]:
+        """Page margins in millimetres: top, right, bottom, left."""
         p = self.tokens["page"]
+        return {side: to_mm(p[f"margin-{side}"]) for side in ("top", "right", "bottom", "left")}
+
+    def page_css(self) -> str:
+        w, h = self.page_size()
+        m = self.margins()
+        rules = [f"@page {{ size: {w:g}mm {h:g}mm; margin: {m['top']:g}mm {m['right']:g}mm "
+                 f"{m['bottom']:g}mm {m['left']:g}mm; }}"]
+        for status in self.watermark_statuses:
+            name = f"watermark-{status_class(status)}"
+            rules.append(f"@page {name} {{ background: url(\"{self.watermark_uri(status)}\") "
+                         "no-repeat center / 100% 100%; }")
+            rules.append(f".proposal.{name} {{ page: {name}; }}")
+        return "\n".join(rules) + "\n"
+
+    # Status: badges, banners and watermarks
+
+    @property
+    def watermark_statuses(self) -> list[str]:
+        return list(self.tokens.get("status", {}).get("watermark", []))
+
+    @property
+    def banner_statuses(self) -> list[str]:
+        return list(self.tokens.get("status", {}).get("banner", []))
+
+    def watermark_for(self, status: str | None) -> str | None:
+        """The watermark text for a status ("DRAFT"), or None."""
+        for s in self.watermark_statuses:
+            if status and s.lower() == status.lower():
+                return s.upper()
+        return None
+
+    def has_banner(self, status: str | None) -> bool:
+        return bool(status) and status.lower() in {s.lower() for s in self.banner_statuses}
+
+    def status_color(self, status: str | None) -> str:
+        return self.tokens["colors"].get(f"status-{status_class(status)}", self.color("accent"))
+
+    def watermark_svg(self, status: str) -> str:
+        """A page-sized SVG with the status written along the diagonal."""
+        text = self.watermark_for(status) or status.upper()
+        w, h = self.page_size()
+        angle = math.degrees(math.atan2(h, w))
+        diagonal = math.hypot(w, h)
+        size = min(0.62 * diagonal / (0.68 * max(len(text), 3)), 0.3 * w)
+        opacity = float(self.tokens.get("status", {}).get("watermark-opacity", 0.5))
         return (
-            f"@page {{ size: {p['size']}; margin: {p['margin-top']} {p['margin-right']} "
-            f"{p['margin-bottom']} {p['margin-left']}; }}\n"
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}mm" height="{h:g}mm" '
+            f'viewBox="0 0 {w:g} {h:g}"><text x="{w / 2:g}" y="{h / 2:g}" '
+            f'transform="rotate({-angle:.2f} {w / 2:g} {h / 2:g})" text-anchor="middle" '
+            f'dominant-baseline="middle" font-family="{self.body_font}" font-weight="bold" '
+            f'font-size="{size:.1f}" letter-spacing="{size * 0.08:.1f}" '
+            f'fill="{self.color("watermark")}" fill-opacity="{opacity:g}">{text}</text></svg>'
         )
+
+    def watermark_uri(self, status: str) -> str:
+        return "data:image/svg+xml," + quote(self.watermark_svg(status))
+
+    def status_css(self) -> str:
+        """Badge colors per status, and the on-screen watermark (HTML)."""
+        rules = []
+        for name in self.tokens["colors"]:
+            if name.startswith("status-"):
+                rules.append(f".status-badge.{name}, .status-banner.{name} "
+                             f"{{ --status-color: var(--color-{name}); }}")
+        for status in self.watermark_statuses:
+            name = f"watermark-{status_class(status)}"
+            uri = self.watermark_uri(status)
+            rules.append(f"@media screen {{ body.{name} {{ background: url(\"{uri}\") "
+                         "no-repeat center / contain fixed; } }")
+        return "\n".join(rules) + "\n"
 
     def css(self, name: str) -> str:
         return (self.root / name).read_text(encoding="utf-8")

@@ -71,3 +71,9 @@ def unseen_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def examples_build(tmp_path_factory):
     return _build(tmp_path_factory, "examples-out", EXAMPLES)
+
+
+@pytest.fixture(scope="session")
+def status_build(tmp_path_factory):
+    """tests/fixtures/status (one proposal per status, cross-links), built once."""
+    return _build(tmp_path_factory, "status-out", FIXTURES / "status")

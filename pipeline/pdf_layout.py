@@ -1,0 +1,27 @@
+"""Print layout marks on the AST copy the PDF is made from: bookmark levels relative to the
+document's top heading level, and short code blocks kept on one page."""
+
+from __future__ import annotations
+
+import panflute as pf
+
+KEEP_LINES = 14  # code blocks up to this many lines never split across pages
+
+
+def headers(doc) -> list[pf.Header]:
+    found = []
+    doc.walk(lambda e, _d: found.append(e) if isinstance(e, pf.Header) else None)
+    return found
+
+
+def prepare(doc) -> None:
+    heads = headers(doc)
+    top = min((h.level for h in heads), default=1)
+    for h in heads:
+        h.classes.append(f"bookmark-{min(h.level - top + 1, 6)}")
+
+    def keep(elem, _doc):
+        if isinstance(elem, pf.CodeBlock) and elem.text.count("\n") < KEEP_LINES:
+            elem.classes.append("keep")
+
+    doc.walk(keep)
