@@ -11,8 +11,10 @@ from ..record import ALIASES, clean_value
 from .codes import Finding
 from .config import Config, fold_key
 
-# placeholders the templates put in metadata values
-VALUE_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]*\]|\bYYYY-MM(?:-DD)?\b|\bEP-X{2,}\b|\bX{3,}\b")
+# placeholders the templates put in metadata values: a value (or one of its comma-separated
+# parts) that is all in brackets, like [Your Name]; these tokens anywhere
+BRACKETED_RE = re.compile(r"\[[^\]\n]*\]")
+TOKEN_RE = re.compile(r"\bYYYY-MM(?:-DD)?\b|\bEP-X{2,}\b|\bX{3,}\b")
 ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 PARTIAL_RE = re.compile(r"^(\d{4})-(\d{2})$")
 EP_REF_RE = re.compile(r"\bEP[-_ ]?\d+\b", re.IGNORECASE)
@@ -62,12 +64,24 @@ def _people_keys(name: str) -> set[str]:
     return keys
 
 
+def placeholders_in(value: str) -> list[str]:
+    """The template placeholders in one metadata value ("Jane [Red Hat]" has none)."""
+    v = value.strip()
+    found = [v] if BRACKETED_RE.fullmatch(v) else [
+        p.strip() for p in re.split(r"[,;]", v) if BRACKETED_RE.fullmatch(p.strip())]
+    return found + [m.group() for m in TOKEN_RE.finditer(v)]
+
+
+def _has_placeholder(f) -> bool:
+    return any(placeholders_in(v) for v in f.values)
+
+
 def _placeholders(view) -> Iterator[Finding]:
     for f in view.fields:
         for value in f.values:
-            for m in VALUE_PLACEHOLDER_RE.finditer(value):
-                yield Finding("placeholder", *view.locate(f, m.group()),
-                              f"{f.key} still holds the template placeholder {m.group()}")
+            for token in placeholders_in(value):
+                yield Finding("placeholder", *view.locate(f, token),
+                              f"{f.key} still holds the template placeholder {token}")
 
 
 def _status(view, config: Config) -> Iterator[Finding]:
@@ -77,7 +91,7 @@ def _status(view, config: Config) -> Iterator[Finding]:
         if f is None:
             yield Finding("status-missing", *view.top,
                           f"no Status; add one: {', '.join(config.statuses)}")
-        elif not VALUE_PLACEHOLDER_RE.search(f.text):
+        elif not _has_placeholder(f):
             yield Finding("status-missing", f.line, f.column,
                           f"Status {f.text!r} is empty; use one of {', '.join(config.statuses)}")
         return
@@ -110,7 +124,7 @@ def _dates(view) -> Iterator[Finding]:
     latest = today + dt.timedelta(days=1)  # a day's grace for time zones
     for name in ("created", "updated"):
         f = view.field(name)
-        if f is None or VALUE_PLACEHOLDER_RE.search(f.text) or clean_value(f.text) is None:
+        if f is None or _has_placeholder(f) or clean_value(f.text) is None:
             continue
         value = f.text.strip()
         line, col = view.locate(f, value)
@@ -182,7 +196,7 @@ def check(view, config: Config) -> Iterator[Finding]:
         f = view.field(name)
         if f is None:
             yield Finding(f"{name}-missing", *view.top, f"no {label} in the metadata")
-        elif not VALUE_PLACEHOLDER_RE.search(f.text):
+        elif not _has_placeholder(f):
             yield Finding(f"{name}-missing", f.line, f.column, f"{f.key} {f.text!r} names nobody"
                           if name == "authors" else f"{f.key} has no date")
     yield from _dates(view)

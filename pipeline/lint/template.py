@@ -12,7 +12,8 @@ from .codes import Finding
 from .config import Config
 from .view import GENERATED_IDS
 
-TITLE_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]*\]|\bEP-X{2,}\b|\bX{3,}\b")
+# bracketed words (not "[beta]"), EP-XXX
+TITLE_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]*\s[^\]\n]*\]|\bEP-X{2,}\b|\bX{3,}\b")
 # in prose only what cannot be meant: YYYY-MM-DD may well describe a date format
 BODY_PLACEHOLDER_RE = re.compile(
     r"\bEP-X{2,}\b|\[(?:Your Name|Enhancement Title|GitHub IDs?\b[^\]\n]*|Name of [^\]\n]+)\]",
