@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import nh3
 
+from . import svgsafe
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
     "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
@@ -30,6 +32,11 @@ IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image
 def _filter(tag, attr, value):
     if attr in ("href", "src") and value.strip().lower().startswith("data:"):
         if tag == "img" and attr == "src" and value.strip().lower().startswith(IMAGE_DATA):
+            return value
+        # SVG pictures (mermaid diagrams, pipeline/diagrams.py) are data:image/svg+xml URLs;
+        # one passes only if it has no script, handler, HTML island or outside reference
+        # (pipeline/svgsafe.py), whoever wrote it.
+        if tag == "img" and attr == "src" and svgsafe.is_safe_data_url(value):
             return value
         return None
     if attr == "style":

@@ -73,11 +73,16 @@ def body_markdown(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+MERMAID = re.compile(r"^(`{3,}|~{3,})[ \t]*mermaid\b[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
+
+
 def source_words(path: Path) -> list[str]:
-    """Every word a reader of the body on GitHub sees (plain text by pandoc, no comments)."""
+    """Every word a reader of the body on GitHub sees (plain text by pandoc, no comments;
+    a mermaid fence is a picture there, not its source)."""
+    text = MERMAID.sub("", body_markdown(Path(path).read_text(encoding="utf-8-sig")))
     out = subprocess.run(
         [_pandoc(), "-f", "gfm", "-t", "plain", "--wrap=none"],
-        input=body_markdown(Path(path).read_text(encoding="utf-8-sig")).encode(),
+        input=text.encode(),
         capture_output=True, check=True,
     ).stdout.decode()
     out = re.sub(r"<!--.*?-->", "", out, flags=re.S)

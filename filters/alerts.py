@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""GitHub alerts (> [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]) as call-outs.
+
+pandoc's gfm reader gives Div.note (etc.) holding a Div.title; this marks them `alert
+alert-<kind>` with an icon before the title, so HTML and PDF style them from github.css. DOCX
+has no boxes around blocks, so its fix-up puts each alert in a one-cell table that the DOCX
+post-processor (pipeline/writers/github_docx.py) shades and borders in the alert's color.
+"""
+
+import panflute as pf
+
+from epdoc.pipeline.fixups import fixup
+
+ORDER = 30
+KINDS = {
+    "note": ("ℹ", "#0969DA", "#DDF4FF"),
+    "tip": ("💡", "#1A7F37", "#DAFBE1"),
+    "important": ("❗", "#8250DF", "#FBEFFF"),
+    "warning": ("⚠", "#9A6700", "#FFF8C5"),
+    "caution": ("⛔", "#CF222E", "#FFEBE9"),
+}
+TITLE_STYLE = "Alert Title"
+
+
+def kind_of(elem) -> str | None:
+    if not isinstance(elem, pf.Div) or not elem.content:
+        return None
+    first = elem.content[0]
+    if not (isinstance(first, pf.Div) and "title" in first.classes):
+        return None
+    for c in elem.classes:
+        if c in KINDS:
+            return c
+    return None
+
+
+def action(elem, doc):
+    kind = kind_of(elem)
+    if kind is None or "alert" in elem.classes:
+        return None
+    elem.classes = ["alert", f"alert-{kind}", *elem.classes]
+    title = elem.content[0]
+    title.classes = ["alert-title", *title.classes]
+    if title.content and isinstance(title.content[0], (pf.Para, pf.Plain)):
+        icon = pf.Span(pf.Str(KINDS[kind][0]), classes=["alert-icon"],
+                       attributes={"aria-hidden": "true"})
+        title.content[0].content[0:0] = [icon, pf.Space()]
+    return None
+
+
+def as_table(div, kind):
+    """A one-cell table holding the alert (DOCX shades and borders it)."""
+    title = div.content[0]
+    title.attributes["custom-style"] = f"{TITLE_STYLE} {kind.capitalize()}"
+    cell = pf.TableCell(*div.content)
+    body = pf.TableBody(pf.TableRow(cell))
+    return pf.Table(body, colspec=[("AlignDefault", 1.0)])
+
+
+@fixup("docx")
+def alerts_as_tables(doc, document, options):
+    def act(elem, _doc):
+        if isinstance(elem, pf.Div) and "alert" in elem.classes:
+            kind = next((k for k in KINDS if f"alert-{k}" in elem.classes), None)
+            if kind:
+                return as_table(elem, kind)
+        return None
+
+    doc.walk(act)
+
+
+def main(doc=None):
+    return pf.run_filter(action, doc=doc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Links: a relative link to another proposal (./EP-002-x.md, with or without #anchor) points
+at that proposal's output in the same format (EP-002-x.html#anchor in HTML, .pdf in PDF,
+.docx in DOCX; outputs sit side by side, named after their source). Links inside the document
+(#anchor) are left as they are: every format keeps heading ids. Whether targets and anchors
+exist is lint's job (pipeline/lint/content.py).
+"""
+
+from pathlib import PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+import panflute as pf
+
+from epdoc.pipeline.fixups import fixup
+
+ORDER = 60
+NOT_PROPOSALS = {"readme.md", "index.md"}
+EXT = {"html": "html", "html4": "html", "html5": "html", "pdf": "pdf", "latex": "pdf",
+       "docx": "docx"}
+
+
+def proposal_target(url: str):
+    """(path, fragment) when `url` is a relative link to a markdown file, else None."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith(("/", "\\")):
+        return None
+    path = unquote(parts.path)
+    if not path.lower().endswith(".md"):
+        return None
+    return path, parts.fragment
+
+
+def rewrite(url: str, ext: str) -> str:
+    """The link to the proposal's output in format `ext`, or `url` unchanged."""
+    found = proposal_target(url)
+    if not found:
+        return url
+    path, fragment = found
+    name = PurePosixPath(path.replace("\\", "/")).name
+    if name.lower() in NOT_PROPOSALS:
+        return url
+    stem = name[:-3]
+    return quote(f"{stem}.{ext}") + (f"#{fragment}" if fragment else "")
+
+
+def action(elem, doc):
+    fmt = (doc.format or "json").lower()
+    if isinstance(elem, pf.Link) and fmt in EXT:  # standalone pandoc -F: rewrite for the target
+        elem.url = rewrite(elem.url, EXT[fmt])
+    return None
+
+
+def rewrite_all(doc, ext: str) -> None:
+    def act(elem, _doc):
+        if isinstance(elem, pf.Link):
+            elem.url = rewrite(elem.url, ext)
+
+    doc.walk(act)
+
+
+@fixup("html")
+def links_to_html(doc, document, options):
+    rewrite_all(doc, "html")
+
+
+@fixup("pdf")
+def links_to_pdf(doc, document, options):
+    rewrite_all(doc, "pdf")
+
+
+@fixup("docx")
+def links_to_docx(doc, document, options):
+    rewrite_all(doc, "docx")
+
+
+def main(doc=None):
+    return pf.run_filter(action, doc=doc)
+
+
+if __name__ == "__main__":
+    main()
