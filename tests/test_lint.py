@@ -64,7 +64,9 @@ UNSEEN_EXPECTED = {
         (7, 6, "reviewer-is-author"),   # "@noor", the list item's line
         (9, 16, "date-invalid"),        # March 3, 2025
         (11, 1, "key-unknown"),         # see-also
-        (15, 3, "id-in-draft"),         # EP-077 in a draft-… file
+        (13, 1, "key-unknown"),         # discussion
+        (13, 14, "link-missing"),       # a link in the front matter
+        (16, 3, "id-in-draft"),         # EP-077 in a draft-… file
     ],
 }
 

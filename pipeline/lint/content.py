@@ -73,16 +73,26 @@ def _near(word: str, choices, prefix: str = "") -> str:
 
 
 def _links(view):
-    """Links the author wrote (with a position), in source order."""
+    """Links the author wrote, in source order. Links pandoc gives no position (in YAML front
+    matter) are found in the source text; the generated table of contents is skipped."""
     found = []
 
     def action(elem, doc):
         if isinstance(elem, pf.Link):
+            url = elem.url.strip()
             line, col = view.where(elem)
+            if not line:
+                line, col = view.find(f"]({url}")
+                if line:  # point at the link's "["
+                    col = view.lines[line - 1].rfind("[", 0, col - 1) + 1 or col
+                else:
+                    line, col = view.find(url)
             if line:
-                found.append((line, col, elem.url.strip()))
+                found.append((line, col, url))
 
-    view.doc.walk(action)
+    for block in view.doc.content:
+        if not (isinstance(block, pf.Div) and block.identifier == "toc"):
+            block.walk(action)
     return sorted(found)
 
 
@@ -95,7 +105,8 @@ def _missing_file(view, target: Path, shown: str) -> str:
         if same:
             hint = f"; did you mean {same[0]}? (names are case-sensitive)"
         else:
-            hint = _near(target.name, names)
+            close = difflib.get_close_matches(target.name, sorted(names), n=1, cutoff=0.8)
+            hint = f"; did you mean {close[0]}?" if close else ""
     return f"link target {shown} does not exist{hint}"
 
 
