@@ -154,7 +154,8 @@ def _sections(view, config: Config) -> Iterator[Finding]:
     for name, aliases in config.sections:
         names = (name, *aliases)
         if not any(normalize(n) in have for n in names):
-            also = f" (or {', '.join(aliases)})" if aliases else ""
+            shown = ", ".join(aliases[:4]) + (", …" if len(aliases) > 4 else "")
+            also = f" (or {shown})" if aliases else ""
             yield Finding("section-missing", line, col,
                           f"required section '{name}'{also} is missing")
 
