@@ -14,11 +14,12 @@ def headers(doc) -> list[pf.Header]:
     return found
 
 
-def prepare(doc) -> None:
+def prepare(doc, offset: int = 0) -> None:
+    """`offset` moves every bookmark down (1 in a packet, under the proposal's title)."""
     heads = headers(doc)
     top = min((h.level for h in heads), default=1)
     for h in heads:
-        h.classes.append(f"bookmark-{min(h.level - top + 1, 6)}")
+        h.classes.append(f"bookmark-{min(h.level - top + 1 + offset, 6)}")
 
     def keep(elem, _doc):
         if isinstance(elem, pf.CodeBlock) and elem.text.count("\n") < KEEP_LINES:

@@ -111,18 +111,27 @@ class PdfWriter(Writer):
     name = "pdf"
     ext = "pdf"
 
-    def html(self, document) -> str:
+    def body(self, document, bookmark_offset: int = 0) -> tuple[str, str]:
+        """(highlighting CSS, body HTML) of one proposal, as the PDF shows it."""
         doc = page.copy_doc(document)
         fixups.apply(doc, document, self.name, self.options)
-        pdf_layout.prepare(doc)
-        css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
-        return page.page(document, self.theme, body, css, fonts_url=lambda p: p.as_uri(),
+        pdf_layout.prepare(doc, bookmark_offset)
+        return page.pandoc_html(doc, self.theme, self.options, document.source)
+
+    def html(self, document) -> str:
+        css, body = self.body(document)
+        html = page.page(document, self.theme, body, css, fonts_url=lambda p: p.as_uri(),
                          print_css=True)
+        return pdfa.self_contained(html, document, self.options, self.roots(document))
+
+    def roots(self, document) -> list[Path]:
+        """The folders WeasyPrint may read for this proposal."""
+        return [document.source.parent.resolve(), self.theme.root]
 
     def write(self, document, target: Path) -> None:
         src_dir = document.source.parent.resolve()
         pdf = render(self.html(document), base_url=src_dir.as_uri() + "/",
-                     roots=[src_dir, self.theme.root], allow_network=self.options.allow_network,
+                     roots=self.roots(document), allow_network=self.options.allow_network,
                      report=lambda msg: document.context.report("warning", "pdf-render", msg),
                      options=self.pdf_options(document))
         atomic.write_bytes(target, pdf)
