@@ -57,7 +57,7 @@ def subset_font(path: Path, chars: set[str]) -> bytes:
     opts.hinting = False
     opts.drop_tables += ["FFTM"]  # FontForge timestamps: nothing a browser reads
     opts.flavor = "woff2"
-    font = TTFont(str(path), recalcTimestamp=False, lazy=False)
+    font = TTFont(str(path), recalcTimestamp=False)
     sub = ftsubset.Subsetter(opts)
     sub.populate(unicodes=sorted(ord(c) for c in chars))
     sub.subset(font)
@@ -126,15 +126,18 @@ class Inliner:
 
         return URL_RE.sub(repl, text)
 
-    def html(self, page: str) -> str:
+    def resources(self, page: str) -> str:
+        """Images, diagrams and other resources that elements load (not the CSS)."""
         def attr(m):
             return f"{m.group(1)}{m.group(2)}{htmllib.escape(self.uri(m.group(3)))}{m.group(2)}"
 
+        return ATTR_RE.sub(attr, page)
+
+    def html(self, page: str) -> str:
         def style(m):
             return m.group(1) + self.css(m.group(2)) + m.group(3)
 
-        page = STYLE_RE.sub(style, page)
-        return ATTR_RE.sub(attr, page)
+        return self.resources(STYLE_RE.sub(style, page))
 
 
 def self_contained(page: str, bases, roots, subset_fonts: bool = True) -> tuple[str, list[str]]:

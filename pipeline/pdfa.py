@@ -7,7 +7,7 @@ import datetime as dt
 
 import weasyprint
 
-from . import reproducible
+from . import inline, reproducible
 from .sourcefiles import source_files
 
 VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
@@ -33,11 +33,32 @@ def attachments(document, options) -> list[weasyprint.Attachment]:
     return found
 
 
+def self_contained(html: str, document, options, roots) -> str:
+    """With `self_contained`, images go into the HTML as data: URIs before WeasyPrint sees
+    it: WeasyPrint names an image after its URL, so a PDF built from a copy of the source
+    in another folder then has the same bytes."""
+    if not options.self_contained:
+        return html
+    src_dir = document.source.parent.resolve()
+    inliner = inline.Inliner([src_dir], roots)
+    return inliner.resources(html)
+
+
+def unique_associated_files(_document, pdf) -> None:
+    """WeasyPrint lists each attachment twice in the catalog's /AF array: keep one."""
+    files = pdf.catalog.get("AF")
+    if files:
+        kept = list(dict.fromkeys(files))
+        files.clear()
+        files.extend(kept)
+
+
 def pdf_options(document, options) -> dict:
     """Extra WeasyPrint options asked for in `options` (none by default)."""
     extra: dict = {}
     if options.pdf_variant:
         extra["pdf_variant"] = options.pdf_variant
+        extra["finisher"] = unique_associated_files
     if options.attach_sources:
         extra["attachments"] = attachments(document, options)
     return extra

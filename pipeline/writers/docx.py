@@ -62,6 +62,18 @@ def set_properties(d, document, options) -> None:
         p.modified = updated or created
 
 
+@postprocess
+def relative_image_names(d, document, options) -> None:
+    """pandoc describes each picture by its (absolute) path: keep it relative to the
+    proposal's folder, so no local path leaks into the file and a copy of the source in
+    another folder gives the same bytes."""
+    root = str(document.source.parent.resolve()) + "/"
+    for el in d.element.body.iter():
+        descr = el.get("descr")
+        if descr and descr.startswith(root):
+            el.set("descr", descr[len(root):])
+
+
 def finish(data: bytes, document, options) -> bytes:
     d = docx.Document(io.BytesIO(data))
     for func in POSTPROCESSORS:
