@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..build import build
+from ..errors import UsageError
 from ..lint import config as lint_config
 from ..lint import duplicates
 from ..options import FORMATS, Options
@@ -33,6 +34,8 @@ def add_arguments(p):
                    help="memory limit for pandoc (default: %(default)s)")
     p.add_argument("--self-contained", action="store_true",
                    help="HTML as one file: images, diagrams and fonts inlined")
+    p.add_argument("--theme", type=Path, default=None, metavar="DIR",
+                   help="a theme folder (a copy of epdoc's styles/) instead of the built-in one")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
@@ -40,7 +43,8 @@ def options_from(args) -> Options:
     return Options(formats=args.to, outdir=args.output, allow_network=args.allow_network,
                    max_input_bytes=args.max_input_bytes, timeout=args.timeout,
                    pandoc_memory=args.pandoc_memory,
-                   self_contained=getattr(args, "self_contained", False))
+                   self_contained=getattr(args, "self_contained", False),
+                   theme=getattr(args, "theme", None))
 
 
 def report(result, quiet=False) -> None:
@@ -62,6 +66,9 @@ def _text(path) -> str:
 
 def run(args) -> int:
     options = options_from(args)
+    if options.theme is not None and not (options.theme / "theme.toml").is_file():
+        raise UsageError(f"{options.theme}: not a theme folder (no theme.toml)",
+                         hint="copy epdoc's styles/ folder and edit its theme.toml")
     files = sources(args.paths)
     for f in files:
         lint_config.for_source(f)  # a broken epdoc.toml is a usage error, before any work
