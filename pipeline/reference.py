@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -175,6 +176,8 @@ def build(theme) -> bytes:
     for name in ("Author", "Date", "Abstract"):
         _font(_style(d, name), body, theme.size("body"), theme.color("muted"))
         _spacing(_style(d, name), 0, 2)
+    for name in ("Title", "Subtitle", "Author", "Date"):  # a title block, as in HTML and PDF
+        _style(d, name).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for level, token in HEADINGS.items():
         style = _style(d, f"Heading {level}")
         _font(style, body, theme.size(token), heading, True)
@@ -182,7 +185,7 @@ def build(theme) -> bytes:
         style.paragraph_format.keep_together = True
     code = _style(d, "Source Code")
     _font(code, mono, theme.size("code"), text)
-    _spacing(code, 0, para, 1.2)
+    _spacing(code, para / 2, para, 1.2)
     shade(code.element.get_or_add_pPr(), theme.color("code-background"))
     _font(_style(d, "Verbatim Char", WD_STYLE_TYPE.CHARACTER), mono, theme.size("code"))
     _font(_style(d, "Hyperlink", WD_STYLE_TYPE.CHARACTER), color=theme.color("link"))
