@@ -196,18 +196,22 @@ class Offline(weasyprint.urls.URLFetcher):
         raise ValueError(f"offline: {url}")
 
 
-def test_html_opens_offline_alone(archived, tmp_path):
-    page = version(archived[0], "EP-003") / f"{EP003}.html"
+@pytest.mark.parametrize(("key", "stem", "kind"), [
+    ("EP-003", EP003, "data:image/png"),  # three screenshots
+    ("EP-001", EP001, "data:image/svg+xml"),  # three mermaid diagrams
+])
+def test_html_opens_offline_alone(archived, tmp_path, key, stem, kind):
+    page = version(archived[0], key) / f"{stem}.html"
     alone = tmp_path / "alone.html"
     shutil.copy(page, alone)  # no other file beside it
     tree = lxml_html.fromstring(alone.read_bytes())
     sources = tree.xpath("//img/@src")
-    assert len(sources) == 3 and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert len(sources) == 3 and all(s.startswith(kind) for s in sources)
     assert not tree.xpath("//link[@href]|//script[@src]|//iframe|//object")
     fetcher = Offline()
     weasyprint.HTML(filename=str(alone), url_fetcher=fetcher).render()
     assert fetcher.refused == []
-    assert sum(u.startswith("data:image/png") for u in fetcher.data) == 3
+    assert sum(u.startswith(kind) for u in fetcher.data) == 3
     assert any(u.startswith("data:font/woff2") for u in fetcher.data)
 
 
