@@ -4,12 +4,13 @@ VENV      ?= .venv
 BIN       := $(VENV)/bin
 PROPOSALS ?= examples/proposals
 OUT       ?= build
+ARCHIVE   ?= archive
 JOBS      ?=
 EPDOC     := $(BIN)/epdoc
 SYSTEM_PACKAGES := libharfbuzz-subset0
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps test check html pdf docx all bench clean
+.PHONY: help setup system-deps test check html pdf docx all index archive bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +50,13 @@ pdf: ## each proposal's PDF in OUT, and the review packet OUT/packet.pdf (TITLE,
 
 all: ## HTML, PDF and DOCX of every proposal in PROPOSALS
 	$(EPDOC) build $(PROPOSALS) --to html,pdf,docx -o $(OUT)
+
+index: ## OUT/index.html: every proposal in PROPOSALS by status, linked to its outputs in OUT
+	$(EPDOC) index $(PROPOSALS) -o $(OUT)/index.html
+
+archive: ## archive approved proposals of PROPOSALS into ARCHIVE (STATUS optional), then verify it
+	$(EPDOC) archive $(PROPOSALS) --into $(ARCHIVE) $(if $(STATUS),--status "$(STATUS)")
+	$(EPDOC) archive verify $(ARCHIVE)
 
 clean: ## remove build outputs
 	rm -rf $(OUT) dist *.egg-info .pytest_cache
