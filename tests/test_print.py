@@ -12,7 +12,7 @@ from pdfread import embedded_fonts, links, metadata, outline, page_labels, rotat
 
 from epdoc.pipeline import theme as themes
 
-from conftest import corpus_files, run_epdoc
+from conftest import ROOT, corpus_files, run_epdoc
 from readers import pdf_pages
 
 EP001 = "EP-001-redfish-support"
@@ -148,7 +148,7 @@ def test_links_are_clickable(corpus_build):
 
 def test_headings_never_end_a_page(corpus_build):
     out, _ = corpus_build
-    for stem in (EP001, EP003):
+    for stem in (p.stem for p in corpus_files()):
         path = out / f"{stem}.pdf"
         with pdfplumber.open(str(path)) as pdf:
             for _, title, index in outline(path):
@@ -197,3 +197,45 @@ def test_status_banners(status_build):
     assert not any(rotated_text(accepted.with_suffix(".pdf")))
     for stem in ("EP-020-event-bus", "EP-022-global-locks"):
         assert not any(rotated_text(out / f"{stem}.pdf")), stem
+
+
+KEEP_CODE = "\n".join(f"codeline-{i:02d} = value_{i}" for i in range(12))
+
+
+@pytest.fixture(scope="module")
+def keep_build(tmp_path_factory):
+    """One proposal in five lengths, so page breaks fall across its code block, its figure
+    and its tall table row in turn."""
+    src = tmp_path_factory.mktemp("keep-src")
+    shutil.copy(ROOT / "examples" / "proposals" / "images" / "archive-flow.png", src)
+    for n in range(24, 44, 4):
+        filler = "\n\n".join(f"Filler paragraph {i} with enough words to fill a line of the "
+                             "page body, more or less." for i in range(n))
+        (src / f"EP-{n:03d}-keep.md").write_text(
+            f"# EP-{n:03d}: Keep Together\n\n- **Status:** Accepted\n\n## Summary\n\n{filler}\n\n"
+            f"```\n{KEEP_CODE}\n```\n\n{filler}\n\n<figure>\n<img src=\"archive-flow.png\" "
+            "alt=\"flow\">\n<figcaption>Figure caption marker</figcaption>\n</figure>\n\n"
+            f"{filler}\n\n| A | B |\n|---|---|\n| rowcell-a1<br>x<br>x<br>x<br>x<br>x<br>"
+            "rowcell-a2 | b |\n")
+    out = tmp_path_factory.mktemp("keep-out")
+    proc = run_epdoc("build", src, "--to", "pdf", "-o", out)
+    return out, proc
+
+
+def _pages_of(pages, word):
+    return {i for i, text in enumerate(pages) if word in text}
+
+
+def test_code_blocks_figures_and_table_rows_stay_whole(keep_build):
+    out, proc = keep_build
+    assert proc.returncode == 0, proc.stderr
+    for path in sorted(out.glob("*.pdf")):
+        pages = pdf_pages(path)
+        code = set().union(*(_pages_of(pages, f"codeline-{i:02d}") for i in range(12)))
+        assert len(code) == 1, (path.name, code)
+        row = _pages_of(pages, "rowcell-a1") | _pages_of(pages, "rowcell-a2")
+        assert len(row) == 1, (path.name, row)
+        caption = _pages_of(pages, "Figure caption marker")
+        with pdfplumber.open(str(path)) as pdf:
+            images = {i for i, p in enumerate(pdf.pages) if p.images}
+        assert len(caption) == 1 and caption == images, (path.name, caption, images)
