@@ -114,8 +114,8 @@ def test_manifest(archived, repo):
     assert m["pdf_variant"] == "pdf/a-3b"
 
 
-def _pdf(root):
-    return pypdf.PdfReader(str(version(root, "EP-003") / f"{EP003}.pdf"))
+def _pdf(root, key="EP-003", stem=EP003):
+    return pypdf.PdfReader(str(version(root, key) / f"{stem}.pdf"))
 
 
 def test_pdf_is_pdfa_3b(archived):
@@ -154,9 +154,10 @@ def _fonts(reader):
     return fonts
 
 
-def test_pdf_embeds_every_font(archived):
-    fonts = _fonts(_pdf(archived[0]))
-    assert len(fonts) >= 2
+@pytest.mark.parametrize(("key", "stem"), [("EP-003", EP003), ("EP-001", EP001)])
+def test_pdf_embeds_every_font(archived, key, stem):
+    fonts = _fonts(_pdf(archived[0], key, stem))  # EP-001: diagrams and an emoji too
+    assert len(fonts) >= 4
     for font in fonts:
         if font["/Subtype"] == "/Type3":
             continue  # glyphs drawn by the file itself

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import archive
 from ..errors import UsageError
+from ..fetcher import inside
 from ..options import Options
 from . import sources
 
@@ -62,7 +63,8 @@ def run(args) -> int:
         elif not args.quiet:
             print(f"{o.action} {label}: {o.message}")
 
-    outcomes = store.run(sources(paths), on_outcome=report)
+    found = [s for s in sources(paths) if not inside(s, [args.into])]  # not the archive's own
+    outcomes = store.run(found, on_outcome=report)
     counts = {a: sum(o.action == a for o in outcomes)
               for a in ("archived", "unchanged", "skipped", "failed")}
     summary = ", ".join(f"{n} {a}" for a, n in counts.items())
@@ -72,15 +74,20 @@ def run(args) -> int:
     return 1 if counts["failed"] else 0
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def run_verify(root: Path, quiet: bool) -> int:
     problems, stats = archive.verify(root)
     for problem in problems:
         print(problem.text())
     if problems:
-        print(f"{root}: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
-              f"in {stats['files']} archived files", file=sys.stderr)
+        print(f"{root}: {plural(len(problems), 'problem')} in "
+              f"{plural(stats['files'], 'archived file')}", file=sys.stderr)
         return 1
     if not quiet:
-        print(f"{root}: all {stats['files']} files of {stats['versions']} versions "
-              f"({stats['proposals']} proposals) verified")
+        print(f"{root}: all {plural(stats['files'], 'file')} of "
+              f"{plural(stats['versions'], 'version')} "
+              f"({plural(stats['proposals'], 'proposal')}) verified")
     return 0
