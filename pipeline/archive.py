@@ -534,21 +534,24 @@ def verify(root: Path) -> tuple[list[Problem], dict]:
     vers = versions(root)
     if not sums_path.is_file() and not vers:
         raise ArchiveError("not an epdoc archive (no SHA256SUMS and no manifest.json)", root)
-    expected: dict[str, tuple[str, int | None]] = {}
-    if sums_path.is_file():
-        for path, digest in read_sums(sums_path).items():
-            expected[path] = (digest, None)
-    else:
+    ledger = read_sums(sums_path) if sums_path.is_file() else None
+    if ledger is None:
         problems.append(Problem("missing", SUMS))
-    # every manifest must agree with the ledger (and stands in for it when it is lost)
+    expected: dict[str, tuple[str, int | None]] = \
+        {path: (digest, None) for path, digest in (ledger or {}).items()}
+    # the ledger is the truth; each manifest must agree with it (and stands in when it is lost)
     for v in vers:
         base = v.path.relative_to(root).as_posix()
         for f in v.manifest.get("files", []):
             rel = f"{base}/{f.get('path')}"
             digest, size = f.get("sha256"), f.get("size")
-            if rel in expected and expected[rel][0] != digest:
-                problems.append(Problem("changed", rel, f"{MANIFEST} and {SUMS} disagree"))
-            expected[rel] = (expected.get(rel, (digest, None))[0], size)
+            if ledger is None:
+                expected[rel] = (digest, size)
+            elif rel in ledger:
+                if ledger[rel] != digest:
+                    problems.append(Problem("changed", rel, f"{MANIFEST} and {SUMS} disagree"))
+                expected[rel] = (ledger[rel], size)
+            # listed by a manifest but not in the ledger: reported below as appeared
     seen = set()
     for p in sorted(root.rglob("*")):
         if p.is_dir():

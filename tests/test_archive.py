@@ -265,6 +265,11 @@ def test_verify_passes_then_finds_tampering(archived, tmp_path):
         f"appeared: EP-001/{v.name}/notes.txt",
         f"changed: EP-001/{v.name}/{EP001}.pdf",
         f"missing: EP-001/{v.name}/{EP001}.docx"]
+    # a whole version slipped in, manifest and all, is no archived version
+    shutil.copytree(version(copy, "EP-003"), copy / "EP-003" / "2030-01-01")
+    lines = run_epdoc("archive", "verify", copy).stdout.splitlines()
+    slipped = [line for line in lines if "2030-01-01" in line]
+    assert len(slipped) == 8 and all(line.startswith("appeared: ") for line in slipped)
 
 
 def test_new_content_on_the_same_date_gets_a_new_version(archived, repo, tmp_path):
