@@ -14,7 +14,7 @@ import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import atomic, fixups, pdf_layout, pdfa
+from .. import atomic, fixups, pdf_layout, pdfa, printcode
 from .. import html as page
 from ..fetcher import SafeFetcher
 from . import Writer
@@ -116,7 +116,8 @@ class PdfWriter(Writer):
         doc = page.copy_doc(document)
         fixups.apply(doc, document, self.name, self.options)
         pdf_layout.prepare(doc, bookmark_offset)
-        return page.pandoc_html(doc, self.theme, self.options, document.source)
+        css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
+        return css, printcode.lean(body)
 
     def html(self, document) -> str:
         css, body = self.body(document)
