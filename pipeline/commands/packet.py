@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ POSITION = 30
 def statuses(value: str) -> tuple[str, ...]:
     items = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     if not items:
-        raise UsageError("--status needs at least one status, such as Draft,Accepted")
+        raise argparse.ArgumentTypeError("needs at least one status, such as Draft,Accepted")
     return items
 
 
