@@ -1,11 +1,14 @@
 """`epdoc archive`: PDF/A with the source attached, self-contained HTML, DOCX, source and
 manifest per version; append-only; reproducible; `verify` finds any change."""
 
+import fcntl
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+from types import SimpleNamespace
 
 import pypdf
 import pytest
@@ -30,33 +33,64 @@ def git(repo, *args):
 
 
 def snapshot(root):
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+    return {p.relative_to(root).as_posix(): [hashlib.sha256(p.read_bytes()).hexdigest(),
+                                             p.stat().st_mtime_ns]
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory, corpus):
+def shared(tmp_path_factory, name, build):
+    """A folder built once for the whole run, even when pytest-xdist workers share it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / ".built").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            build(root)
+            (root / ".built").touch()
+    return root
+
+
+def _build(root):
     """A git repository with two proposals (one Implemented, one Draft with three images)
-    and one without a status."""
-    src = tmp_path_factory.mktemp("repo")
+    and one without a status; archived with the default statuses, then Draft, then again."""
+    src = root / "repo"
+    src.mkdir()
     for name in (f"{EP001}.md", f"{EP003}.md", "platform-validation.md"):
-        shutil.copy(corpus / name, src / name)
-    shutil.copytree(corpus / "images", src / "images")
+        shutil.copy(CORPUS / name, src / name)
+    shutil.copytree(CORPUS / "images", src / "images")
     git(src, "init", "-q")
     git(src, "add", ".")
     git(src, "commit", "-q", "-m", "proposals")
-    return src
+    archive = root / "A"
+    runs = {"default": run_epdoc("archive", src, "--into", archive, env=ENV),
+            "draft": run_epdoc("archive", src, "--into", archive, "--status", "Draft", env=ENV)}
+    (root / "before.json").write_text(json.dumps(snapshot(archive)))
+    runs["again"] = run_epdoc("archive", src, "--into", archive, "--status",
+                              "Implemented,Draft", env=ENV)
+    (root / "runs.json").write_text(json.dumps(
+        {k: {"returncode": r.returncode, "stdout": r.stdout, "stderr": r.stderr}
+         for k, r in runs.items()}))
 
 
 @pytest.fixture(scope="module")
-def archived(repo, tmp_path_factory):
-    root = tmp_path_factory.mktemp("archive") / "A"
-    runs = {"default": run_epdoc("archive", repo, "--into", root, env=ENV),
-            "draft": run_epdoc("archive", repo, "--into", root, "--status", "Draft", env=ENV)}
-    before = snapshot(root)
-    runs["again"] = run_epdoc("archive", repo, "--into", root, "--status",
-                              "Implemented,Draft", env=ENV)
-    return root, runs, before
+def built(tmp_path_factory, corpus):
+    return shared(tmp_path_factory, "archive-tests", _build)
+
+
+@pytest.fixture(scope="module")
+def repo(built):
+    return built / "repo"
+
+
+@pytest.fixture(scope="module")
+def archived(built):
+    runs = {k: SimpleNamespace(**v)
+            for k, v in json.loads((built / "runs.json").read_text()).items()}
+    return built / "A", runs, json.loads((built / "before.json").read_text())
 
 
 def version(root, key):
@@ -102,7 +136,7 @@ def test_manifest(archived, repo):
     for rel, f in listed.items():
         data = (v / rel).read_bytes()
         assert f["size"] == len(data)
-        assert f["sha256"] == __import__("hashlib").sha256(data).hexdigest()
+        assert f["sha256"] == hashlib.sha256(data).hexdigest()
     assert {"epdoc", "pandoc", "weasyprint"} <= set(m["tools"])
     assert all(m["tools"][k] for k in ("epdoc", "pandoc", "weasyprint"))
     assert m["tools"]["weasyprint"] == weasyprint.__version__
@@ -276,6 +310,7 @@ def test_new_content_on_the_same_date_gets_a_new_version(archived, repo, tmp_pat
     root = tmp_path / "A"
     shutil.copytree(archived[0], root)
     before = snapshot(root)
+    sums = (root / "SHA256SUMS").read_text()
     src = tmp_path / "src"
     src.mkdir()
     text = (repo / f"{EP001}.md").read_text() + "\nOne more sentence.\n"
@@ -288,7 +323,7 @@ def test_new_content_on_the_same_date_gets_a_new_version(archived, repo, tmp_pat
     for rel, value in before.items():
         if rel not in ("index.html", "index.json", "SHA256SUMS"):
             assert after[rel] == value, rel  # nothing archived before was touched
-    assert after["SHA256SUMS"][0].startswith(before["SHA256SUMS"][0])  # appended to
+    assert (root / "SHA256SUMS").read_text().startswith(sums)  # appended to
     assert run_epdoc("archive", "verify", root).returncode == 0
     index = json.loads((root / "index.json").read_text())
     ep1 = next(p for p in index["proposals"] if p["key"] == "EP-001")
