@@ -436,11 +436,15 @@ class Archive:
                 configured_statuses(source)
         if self.root.exists() and not self.root.is_dir():
             raise UsageError(f"{self.root} is not a folder", hint="--into takes a folder")
-        self.root.mkdir(parents=True, exist_ok=True)
         outcomes = []
-        with locked(self.root):
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
             if not (self.root / SUMS).exists():
                 atomic.write_text(self.root / SUMS, "")
+        except OSError as e:
+            raise ArchiveError(f"cannot write to the archive: {e.strerror or e}", self.root,
+                               hint="check the folder and its permissions") from None
+        with locked(self.root):
             for source in sources:
                 outcome = self.add(source)
                 outcomes.append(outcome)
