@@ -62,6 +62,7 @@ def run(args) -> int:
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     text = indexes.render(fmt, entries, target, args.outputs)
+    count = f"{len(entries)} proposal{'' if len(entries) == 1 else 's'}"
     if args.check:
         if not target.is_file():
             print(f"{target}: missing; create it with: epdoc index "
@@ -73,11 +74,11 @@ def run(args) -> int:
             print(f"{target}: out of date; regenerate it with: epdoc index "
                   f"{' '.join(map(str, paths))} -o {target}", file=sys.stderr)
             return 1
-        print(f"{target}: up to date ({len(entries)} proposals)")
+        print(f"{target}: up to date ({count})")
         return 1 if errors else 0
     if to_stdout:
         sys.stdout.write(text)
     else:
         atomic.write_text(target, text)
-        print(f"wrote {target} ({len(entries)} proposals)")
+        print(f"wrote {target} ({count})")
     return 1 if errors else 0
