@@ -183,9 +183,9 @@ def status_block(d, document, options) -> None:
     badge.style = d.styles["Status Line"]
     run = _run(badge, f" {rec.status} ", bold=True, color="#FFFFFF")
     shade(run._r.get_or_add_rPr(), theme.status_color(rec.status))
-    if rec.status_note:
-        _run(badge, f"  {rec.status_note}")
     banner = statuses.banner(document, theme, "docx")
+    if rec.status_note and banner is None:  # a banner says the note itself
+        _run(badge, f"  {rec.status_note}")
     if banner is None:
         return
     el = OxmlElement("w:p")
