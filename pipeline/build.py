@@ -1,8 +1,15 @@
 """Converting many proposals: each one parsed once and written to every format asked for.
-One failing proposal never stops the others."""
+One failing proposal never stops the others.
+
+`build()` is incremental and parallel: proposals whose outputs are up to date (cache.py) are
+not converted again, the others are converted in worker processes (pool.py), each within
+the per-proposal time limit.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -25,11 +32,19 @@ class Result:
     error: str | None = None
     record: object = None
     seconds: dict[str, float] = field(default_factory=dict)
+    cached: bool = False  # outputs were up to date: nothing was converted
+
+    @property
+    def status(self) -> str:
+        if not self.ok:
+            return "failed"
+        return "up-to-date" if self.cached else "converted"
 
     def as_dict(self) -> dict:
         return {
             "source": str(self.source),
-            "status": "ok" if self.ok else "failed",
+            "status": self.status,
+            "ok": self.ok,
             "outputs": [str(p) for p in self.outputs],
             "error": self.error,
             "diagnostics": [d.as_dict() for d in self.diagnostics],
@@ -99,17 +114,87 @@ class Builder:
         return result
 
 
-def build(sources, options: Options, on_result=None) -> list[Result]:
+def from_entry(source: Path, entry) -> Result:
+    """The Result of a proposal whose outputs the cache found up to date."""
+    from .record import Proposal
+
+    record = None
+    if entry.record:
+        try:
+            record = Proposal(**entry.record)
+        except TypeError:
+            record = None
+    return Result(source, outputs=entry.outputs, record=record, cached=True,
+                  diagnostics=[Diagnostic(**d) for d in entry.diagnostics],
+                  seconds={"converted": entry.seconds.get("total", 0.0)})
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def remove_outputs(source: Path, options: Options) -> None:
+    """A proposal that failed leaves no output of an older version behind."""
+    for fmt in options.formats:
+        with contextlib.suppress(OSError):
+            (Path(options.outdir) / f"{source.stem}.{fmt}").unlink()
+
+
+def build(sources, options: Options, on_result=None, on_tick=None) -> list[Result]:
+    """Convert `sources`; results in the order given, `on_result(result)` as each is known
+    (and `on_tick()` now and then while conversions run).
+
+    Up-to-date proposals come from the cache (unless options.cache is off); the others are
+    converted by options.jobs worker processes, each proposal within options.timeout s."""
+    from . import pool
+    from .cache import Cache
+
     sources = [Path(s) for s in sources]
     clashes = duplicate_stems(sources)
-    builder = Builder(options)
-    results = []
-    for source in sources:
-        if source in clashes:
-            result = Result(source, ok=False, error=clashes[source])
-        else:
-            result = builder.convert(source)
-        results.append(result)
+    results: list[Result | None] = [None] * len(sources)
+    cache = None
+    if options.cache:
+        root = options.cache_dir or Cache.default_root(options)
+        cache = Cache(root, options, themes.load(options.theme).digest)
+    keys: dict[int, str | None] = {}
+
+    def done(index: int, result: Result) -> None:
+        results[index] = result
+        if not result.ok and sources[index] not in clashes:
+            remove_outputs(sources[index], options)
+        if cache is not None:
+            key = keys.get(index)
+            if result.ok and key and not result.cached:
+                try:
+                    cache.store(sources[index], key, result)
+                except OSError:
+                    cache.forget(sources[index])
+            elif not result.ok:
+                cache.forget(sources[index])
         if on_result:
             on_result(result)
+
+    todo = []
+    with cache.lock() if cache is not None else contextlib.nullcontext():
+        for i, source in enumerate(sources):
+            if source in clashes:
+                done(i, Result(source, ok=False, error=clashes[source]))
+                continue
+            if cache is not None:
+                try:
+                    keys[i] = cache.key(source)
+                except OSError:
+                    keys[i] = None  # unreadable: the conversion reports it
+                entry = cache.lookup(source, keys[i]) if keys[i] else None
+                if entry is not None:
+                    done(i, from_entry(source, entry))
+                    continue
+            todo.append((i, source))
+        jobs = options.jobs or default_jobs()
+        pool.run(todo, options, jobs, options.timeout, done, on_tick)
+        if cache is not None and todo:
+            cache.prune()
     return results

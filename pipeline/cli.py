@@ -14,22 +14,29 @@ from . import commands
 from .errors import EpdocError, UsageError
 
 
-def _commands():
-    mods = []
-    for info in pkgutil.iter_modules(commands.__path__):
-        if not info.name.startswith("_"):
-            mods.append(importlib.import_module(f"{commands.__name__}.{info.name}"))
+def _commands(only: str | None = None):
+    names = [i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_")]
+    if only in names:  # `epdoc build ...` imports only build's code: a warm build is quick
+        mod = importlib.import_module(f"{commands.__name__}.{only}")
+        if mod.NAME == only:
+            return [mod]
+    mods = [importlib.import_module(f"{commands.__name__}.{name}") for name in names]
     return sorted(mods, key=lambda m: (getattr(m, "POSITION", 50), m.NAME))
 
 
-def parser() -> argparse.ArgumentParser:
+def _command_word(argv) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None) if argv else None
+
+
+def parser(argv=None) -> argparse.ArgumentParser:
+    """The parser; given the arguments, only the command they name is imported."""
     p = argparse.ArgumentParser(
         prog="epdoc",
         description="Turn Enhancement Proposals (GitHub markdown) into HTML, PDF and DOCX.",
     )
     p.add_argument("--version", action="version", version=f"epdoc {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for mod in _commands():
+    for mod in _commands(_command_word(argv)):
         cp = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(cp)
         cp.set_defaults(run=mod.run)
@@ -37,7 +44,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    p = parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    p = parser(argv)
     args = p.parse_args(argv)
     try:
         return int(args.run(args) or 0)

@@ -18,13 +18,15 @@ class Options:
     allow_network: bool = False
     max_input_bytes: int = DEFAULT_MAX_BYTES
     pandoc_memory: str = DEFAULT_MEMORY
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT  # seconds for each proposal (and each pandoc run in it)
     jobs: int = 1
     theme: Path | None = None
     source_date_epoch: int | None = None  # None: the SOURCE_DATE_EPOCH variable, if set
     self_contained: bool = False  # HTML with styles, fonts and images inlined
     pdf_variant: str | None = None  # e.g. "pdf/a-3b"
     attach_sources: bool = False  # attach the markdown and its images to the PDF
+    cache: bool = True  # skip proposals whose outputs are up to date (build)
+    cache_dir: Path | None = None  # None: OUTDIR/.epdoc-cache
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
-from ..build import build
+from ..build import build, default_jobs
 from ..errors import UsageError
 from ..lint import config as lint_config
 from ..lint import duplicates
 from ..options import FORMATS, Options
+from ..progress import Reporter, annotation
+from ..selection import changed_files, parse_shard, select_changed, select_shard
 from . import add_paths, formats, sources
 
 NAME = "build"
@@ -28,14 +31,32 @@ def add_arguments(p):
                    help="let proposals load remote images (off by default)")
     p.add_argument("--max-input-bytes", type=int, default=Options.max_input_bytes,
                    help="largest proposal accepted, in bytes (default: 2 MB)")
-    p.add_argument("--timeout", type=float, default=Options.timeout,
-                   help="seconds allowed for each pandoc run (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=Options.timeout, metavar="SECONDS",
+                   help="time allowed for each proposal, all its formats; one over it is "
+                   "stopped and reported, the others go on (default: %(default)g)")
     p.add_argument("--pandoc-memory", default=Options.pandoc_memory,
                    help="memory limit for pandoc (default: %(default)s)")
     p.add_argument("--self-contained", action="store_true",
                    help="HTML as one file: images, diagrams and fonts inlined")
     p.add_argument("--theme", type=Path, default=None, metavar="DIR",
                    help="a theme folder (a copy of epdoc's styles/) instead of the built-in one")
+    batch = p.add_argument_group("batches (CI)")
+    batch.add_argument("-j", "--jobs", type=job_count, default=None, metavar="N",
+                       help="worker processes (default: the machine's cores)")
+    batch.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                       help="where to remember what is up to date; keep it between CI runs "
+                       "(default: OUTDIR/.epdoc-cache)")
+    batch.add_argument("--no-cache", action="store_true",
+                       help="convert every proposal, and leave the cache alone")
+    batch.add_argument("--changed-since", metavar="GIT_REF",
+                       help="only proposals changed since GIT_REF (and those that link to "
+                       "or include a changed file)")
+    batch.add_argument("--shard", metavar="K/N",
+                       help="only the K-th of N parts (a stable split by path, for a CI "
+                       "matrix)")
+    batch.add_argument("--report", type=Path, metavar="FILE",
+                       help="write a JSON report: each proposal's status, outputs, "
+                       "diagnostics and timings")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
@@ -44,17 +65,10 @@ def options_from(args) -> Options:
                    max_input_bytes=args.max_input_bytes, timeout=args.timeout,
                    pandoc_memory=args.pandoc_memory,
                    self_contained=getattr(args, "self_contained", False),
-                   theme=getattr(args, "theme", None))
-
-
-def report(result, quiet=False) -> None:
-    for d in result.diagnostics:
-        print(d.text(), file=sys.stderr)
-    if not result.ok:
-        print(f"error: {result.error}", file=sys.stderr)
-    elif not quiet:
-        outs = ", ".join(str(p) for p in result.outputs)
-        print(f"converted {result.source} -> {outs}")
+                   theme=getattr(args, "theme", None),
+                   jobs=getattr(args, "jobs", None) or default_jobs(),
+                   cache=not getattr(args, "no_cache", False),
+                   cache_dir=getattr(args, "cache_dir", None))
 
 
 def _text(path) -> str:
@@ -72,7 +86,19 @@ def run(args) -> int:
     files = sources(args.paths)
     for f in files:
         lint_config.for_source(f)  # a broken epdoc.toml is a usage error, before any work
-    results = build(files, options, on_result=lambda r: report(r, args.quiet))
+    files, selection = select(files, args)
+    if not files:
+        if not args.quiet:
+            print(f"nothing to convert ({selection['why']})")
+        if args.report:
+            Reporter(0, quiet=True).report(args.report, options=options, results=[],
+                                           selection=selection)
+        return 0
+    reporter = Reporter(len(files), quiet=args.quiet)
+    try:
+        results = build(files, options, on_result=reporter, on_tick=reporter.tick)
+    finally:
+        reporter.close()
     # the check across files (one id used twice), as lint makes it
     ids = Counter(r.record.id for r in results if r.record and r.record.id)
     across = duplicates((r.source, r.record.id, _text(r.source)) for r in results
@@ -81,8 +107,34 @@ def run(args) -> int:
         for d in across.get(r.source, []):
             r.diagnostics.append(d)
             print(d.text(), file=sys.stderr)
+            if reporter.github:
+                print(annotation(d.severity, d.file, d.message, d.line, d.column, d.code))
+    if args.report:
+        reporter.report(args.report, options=options, results=results, selection=selection)
     failed = [r for r in results if not r.ok]
     if not args.quiet or failed:
-        print(f"{len(results) - len(failed)} converted, {len(failed)} failed",
-              file=sys.stderr if failed else sys.stdout)
+        print(reporter.summary(), file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def job_count(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs (1 or more)")
+    return int(value)
+
+
+def select(files, args) -> tuple[list[Path], dict]:
+    """The proposals this run converts (--changed-since, --shard), and why."""
+    selection = {"found": len(files), "changed_since": args.changed_since, "shard": args.shard}
+    why = []
+    if args.changed_since:
+        changed = changed_files(args.changed_since, args.paths[0])
+        files = select_changed(files, changed)
+        why.append(f"no proposal changed since {args.changed_since}")
+    if args.shard:
+        k, n = parse_shard(args.shard)
+        files = select_shard(files, k, n)
+        why.append(f"shard {k}/{n} is empty")
+    selection["selected"] = len(files)
+    selection["why"] = " or ".join(why) or "no proposals"
+    return files, selection

@@ -1,0 +1,174 @@
+"""Worker processes for a batch: each imports pandoc's client, WeasyPrint and the writers once
+and converts many proposals; a proposal that takes longer than the time limit has its worker
+killed (with the pandoc it started) and the batch goes on with a fresh one.
+
+On Linux the main process does the imports once and forks the workers, so a replacement
+starts in milliseconds and all workers share the imported code's memory; the main process
+starts no threads, which keeps forking safe. Elsewhere workers are spawned.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from multiprocessing.connection import wait
+
+PRELOAD = "epdoc.pipeline.pool_preload"
+TICK = 0.5  # seconds between progress refreshes
+
+
+def context():
+    if sys.platform.startswith("linux"):
+        importlib.import_module(PRELOAD)
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _serve(conn, options) -> None:
+    """A worker: convert each source sent on `conn`, send back its Result."""
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)  # its own process group: a kill takes the pandoc it started too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what stops
+    from .build import Builder, Result, describe
+
+    try:
+        builder = Builder(options)
+        failure = None
+    except Exception as exc:  # noqa: BLE001 - reported for each document
+        builder, failure = None, exc
+    gc.freeze()  # what exists now lives as long as the worker: keep it out of collections
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            break
+        if task is None:
+            break
+        index, source = task
+        if builder is None:
+            result = Result(source, ok=False, error=describe(failure, source))
+        else:
+            result = builder.convert(source)
+        conn.send((index, result))
+    conn.close()
+
+
+class Worker:
+    def __init__(self, ctx, options):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, options), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task = None  # (index, source) being converted
+        self.started = 0.0
+
+    def send(self, task) -> None:
+        self.task = task
+        self.started = time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        pid = self.proc.pid
+        try:
+            os.killpg(pid, signal.SIGKILL)  # the worker and the pandoc it started
+        except (OSError, AttributeError):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.proc.join(10)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+def _stopped(worker: Worker) -> str:
+    code = worker.proc.exitcode
+    if code is not None and code < 0:
+        try:
+            how = f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"signal {-code}"
+    else:
+        how = f"exit code {code}"
+    return how
+
+
+def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=None) -> None:
+    """Convert `tasks` [(index, source)] in up to `jobs` workers; call on_result(index,
+    Result) as each finishes, in the order they finish, and on_tick() about every 0.5 s."""
+    from .build import Result
+
+    pending = list(reversed(tasks))
+    if not pending:
+        return
+    ctx = context()
+    workers: list[Worker] = []
+    jobs = max(1, min(jobs, len(pending)))
+
+    def fail(worker: Worker, message: str) -> None:
+        index, source = worker.task
+        result = Result(source, ok=False, error=f"{source}: {message}")
+        result.seconds["total"] = time.monotonic() - worker.started
+        worker.task = None
+        on_result(index, result)
+
+    try:
+        while pending or any(w.task for w in workers):
+            while len(workers) < jobs and pending:
+                workers.append(Worker(ctx, options))
+            for w in workers:
+                if w.task is None and pending:
+                    w.send(pending.pop())
+            busy = [w for w in workers if w.task]
+            if not busy:
+                break
+            wait_for = TICK if on_tick else None
+            if timeout:
+                first = min(w.started for w in busy) + timeout
+                wait_for = min(wait_for or timeout, max(0.0, first - time.monotonic()))
+            ready = wait([x for w in busy for x in (w.conn, w.proc.sentinel)], wait_for)
+            if on_tick:
+                on_tick()
+            for w in list(busy):
+                if w.conn in ready:
+                    try:
+                        index, result = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.kill()
+                        workers.remove(w)
+                        fail(w, f"the worker converting it stopped ({_stopped(w)}); "
+                                "the other proposals go on (please report this)")
+                        continue
+                    w.task = None
+                    on_result(index, result)
+                elif w.proc.sentinel in ready:
+                    w.kill()
+                    workers.remove(w)
+                    fail(w, f"the worker converting it stopped ({_stopped(w)}); "
+                            "the other proposals go on (please report this)")
+                elif timeout and time.monotonic() - w.started >= timeout:
+                    w.kill()
+                    workers.remove(w)
+                    fail(w, f"took longer than {timeout:g} s and was stopped "
+                            "(raise the limit with --timeout)")
+    finally:
+        for w in workers:
+            if w.task is None:
+                w.stop()
+            else:
+                w.kill()
