@@ -75,10 +75,13 @@ class Inliner:
     """Resolves references against `bases` (first match wins), refusing anything outside
     `roots`; records what it could not inline in `problems`."""
 
-    def __init__(self, bases, roots, chars: set[str] | None = None):
+    def __init__(self, bases, roots, chars: set[str] | None = None, vet=None):
+        """`vet(path, data) -> (mime, data)` checks a picture before it goes in (raising
+        ValueError to refuse it); fonts are not pictures and are not vetted."""
         self.bases = [Path(b) for b in bases]
         self.roots = [Path(r) for r in roots]
         self.chars = chars
+        self.vet = vet
         self.problems: list[str] = []
         self._cache: dict[tuple[Path, bool], str] = {}
 
@@ -117,7 +120,14 @@ class Inliner:
             else:
                 mime = TYPES.get(ext) or mimetypes.guess_type(path.name)[0] \
                     or "application/octet-stream"
-                self._cache[key] = data_uri(mime, path.read_bytes())
+                data = path.read_bytes()
+                if self.vet and ext not in FONT_TYPES:
+                    try:
+                        mime, data = self.vet(path, data)
+                    except ValueError as e:
+                        self.problems.append(f"{url}: not inlined ({e})")
+                        return ""
+                self._cache[key] = data_uri(mime, data)
         return self._cache[key]
 
     def css(self, text: str) -> str:
