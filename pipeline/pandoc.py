@@ -86,14 +86,9 @@ def _serve(req: dict, args, data: bytes, path, memory: str, timeout: float) -> b
                 f"pandoc needed more than {memory} of memory", path,
                 hint="raise it with --pandoc-memory",
             ) from None
-        first = e.stderr.splitlines()[-1] if e.stderr else f"exit code {e.returncode}"
-        raise PandocError(f"pandoc could not convert it: {first}", cmd, e.returncode,
-                          e.stderr, path=path) from None
+        raise _error(e.stderr, cmd, e.returncode, path) from None
     except pandoc_server.Failed as e:
-        text = str(e).strip()
-        first = text.splitlines()[0] if text else "conversion failed"
-        raise PandocError(f"pandoc could not convert it: {first}", cmd, 1, text,
-                          path=path) from None
+        raise _error(str(e).strip(), cmd, 1, path) from None
 
 
 def read_markdown(text: str, path=None, **limits) -> dict:
