@@ -34,7 +34,7 @@ def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY
     Conversions epdoc makes go to this process's long-lived pandoc (pandoc_server.py);
     other command lines start a pandoc process of their own."""
     req = pandoc_server.plan(executable(), args) if pandoc_server.enabled() else None
-    if req is not None:
+    if req is not None and not pandoc_server.uses_syntax(req, data):
         return _serve(req, args, data, path, memory, timeout)
     cmd = [executable(), "+RTS", f"-M{memory}", "-RTS", *args]
     try:

@@ -99,6 +99,11 @@ def plan(executable: str, args: list[str]) -> dict | None:
             req["reference_doc"] = str(Path(value).resolve())
         elif name == "--resource-path" and eq:
             req["resource_path"] = value.split(os.pathsep)
+        elif name == "--syntax-definition" and eq:
+            names = _syntax_names(value)
+            if names is None:
+                return None
+            req.setdefault("syntaxes", []).extend(names)
         else:
             return None
     if "from" not in req or "to" not in req or req["to"] in ("pdf", "-"):
@@ -106,8 +111,53 @@ def plan(executable: str, args: list[str]) -> dict | None:
     return req
 
 
+def _syntax_names(path: str) -> list[str] | None:
+    """What a code block's class may say to pick the syntax defined in `path` (its name,
+    other names, extensions), lower-case; None when the file cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _syntax_names_of(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.cache
+def _syntax_names_of(path: str, size: int, mtime: int) -> list[str] | None:
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    names = [root.get("name", "")] + root.get("alternativeNames", "").split(";")
+    names += [e.strip().lstrip("*").lstrip(".") for e in root.get("extensions", "").split(";")]
+    return sorted({n.strip().lower() for n in names if n.strip()})
+
+
+def uses_syntax(req: dict, data: bytes) -> bool:
+    """Whether `data` (a JSON AST) may have code in one of the request's own syntaxes,
+    which only a pandoc command can highlight (pandoc's Lua cannot add syntaxes)."""
+    if not req.get("syntaxes"):
+        return False
+    low = data.lower()
+    return any(f'"{name}"'.encode() in low for name in req["syntaxes"])
+
+
 def _base(fmt: str) -> str:
     return fmt.split("+")[0].split("-")[0].lower()
+
+
+RUNTIME_BYTES = 64 << 20  # what pandoc's process holds besides its heap
+
+
+def _bytes(size: str) -> int:
+    """An RTS size (`1024m`, `2g`, `512k`, bytes) in bytes."""
+    size = size.strip().lower()
+    unit = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(size[-1:], 1)
+    try:
+        return int(float(size.rstrip("kmg")) * unit)
+    except ValueError:
+        return 1 << 62
 
 
 class Server:
@@ -115,6 +165,7 @@ class Server:
 
     def __init__(self, executable: str, memory: str):
         self.cmd = [executable, "+RTS", f"-M{memory}", "-RTS", "lua", str(SCRIPT)]
+        self.limit = _bytes(memory) + RUNTIME_BYTES
         self.proc: subprocess.Popen | None = None
         self.stderr = None
         self.lock = threading.Lock()
@@ -148,6 +199,17 @@ class Server:
             self.stderr = None
         return Crashed(proc.returncode, tail)
 
+    def _resident(self) -> int:
+        """Resident memory of the pandoc process in bytes (0 where /proc is missing)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
+
     def close(self) -> None:
         if self.proc is None:
             return
@@ -160,9 +222,23 @@ class Server:
 
     def _fill(self, fd: int, buf: bytearray, deadline: float) -> None:
         """Append what pandoc has written to `buf`, waiting until the deadline."""
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            raise TimedOut
+        over_since = None
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimedOut
+            if select.select([fd], [], [], min(left, 0.5))[0]:
+                break
+            # `pandoc lua` does not stop at +RTS -M: the heap overflow goes to the thread
+            # running Lua, which never gets it, and the conversion collects garbage at the
+            # limit forever. Resident memory above the limit for 2 s is that state.
+            if self._resident() > self.limit:
+                over_since = over_since or time.monotonic()
+                if time.monotonic() - over_since >= 2:
+                    crash = self._discard()
+                    raise Crashed(251, f"{crash.stderr}\npandoc: heap overflow".strip())
+            else:
+                over_since = None
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             raise self._discard()

@@ -69,3 +69,20 @@ def test_a_dead_server_is_replaced():
     srv.proc.kill()
     srv.proc.wait()
     assert pandoc.read_markdown("# second\n")["blocks"]
+
+
+def test_code_in_the_themes_own_syntaxes_is_highlighted_as_by_the_command(monkeypatch):
+    th = theme.load()
+    extra = page.syntax_definitions(th)
+    if not extra:
+        pytest.skip("the theme defines no syntaxes")
+    args = ["--sandbox", "-f", "json", "-t", "html5", "--syntax-highlighting=pygments", *extra]
+    req = pandoc_server.plan(pandoc.executable(), args)
+    name = req["syntaxes"][0]
+    ast = json.dumps(pandoc.read_markdown(f"```{name}\nx 1\n```\n\n```python\nx = 1\n```\n"))
+    plain = json.dumps(pandoc.read_markdown("```python\nx = 1\n```\n"))
+    assert pandoc_server.uses_syntax(req, ast.encode())
+    assert not pandoc_server.uses_syntax(req, plain.encode())
+    served = pandoc.run(args, ast.encode())
+    monkeypatch.setenv("EPDOC_PANDOC_SERVER", "0")
+    assert served == pandoc.run(args, ast.encode())
