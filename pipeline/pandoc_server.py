@@ -12,6 +12,7 @@ import atexit
 import functools
 import json
 import os
+import re
 import select
 import subprocess
 import tempfile
@@ -134,13 +135,20 @@ def _syntax_names_of(path: str, size: int, mtime: int) -> list[str] | None:
     return sorted({n.strip().lower() for n in names if n.strip()})
 
 
+CODE_CLASSES = re.compile(
+    rb'"t":\s*"Code(?:Block)?",\s*"c":\s*\[\[\s*"(?:[^"\\]|\\.)*",\s*\[([^\]]*)\]')
+
+
 def uses_syntax(req: dict, data: bytes) -> bool:
-    """Whether `data` (a JSON AST) may have code in one of the request's own syntaxes,
-    which only a pandoc command can highlight (pandoc's Lua cannot add syntaxes)."""
+    """Whether `data` (a JSON AST) has code in one of the request's own syntaxes, which
+    only a pandoc command can highlight (pandoc's Lua cannot add syntaxes)."""
     if not req.get("syntaxes"):
         return False
-    low = data.lower()
-    return any(f'"{name}"'.encode() in low for name in req["syntaxes"])
+    found = CODE_CLASSES.findall(data)
+    if not found:  # no code, or JSON laid out another way: be sure
+        return b'"Code' in data
+    names = {f'"{n}"'.encode() for n in req["syntaxes"]}
+    return any(name in classes.lower() for classes in found for name in names)
 
 
 def _base(fmt: str) -> str:

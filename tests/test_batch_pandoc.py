@@ -80,7 +80,7 @@ def test_code_in_the_themes_own_syntaxes_is_highlighted_as_by_the_command(monkey
     req = pandoc_server.plan(pandoc.executable(), args)
     name = req["syntaxes"][0]
     ast = json.dumps(pandoc.read_markdown(f"```{name}\nx 1\n```\n\n```python\nx = 1\n```\n"))
-    plain = json.dumps(pandoc.read_markdown("```python\nx = 1\n```\n"))
+    plain = json.dumps(pandoc.read_markdown(f"{name} in words, `{name}`\n\n```python\nx\n```\n"))
     assert pandoc_server.uses_syntax(req, ast.encode())
     assert not pandoc_server.uses_syntax(req, plain.encode())
     served = pandoc.run(args, ast.encode())
