@@ -157,7 +157,11 @@ def build(sources, options: Options, on_result=None, on_tick=None) -> list[Resul
     results: list[Result | None] = [None] * len(sources)
     cache = None
     if options.cache:
-        root = options.cache_dir or Cache.default_root(options)
+        root = Path(options.cache_dir or Cache.default_root(options))
+        if not os.environ.get("EPDOC_DIAGRAM_CACHE") and "diagram_cache" not in options.extra:
+            # rendered diagrams live in the build cache too: CI keeps them with it
+            options = options.with_(extra={**options.extra,
+                                           "diagram_cache": str(root / "diagrams")})
         cache = Cache(root, options, themes.load(options.theme).digest)
     keys: dict[int, str | None] = {}
 

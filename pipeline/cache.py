@@ -37,6 +37,7 @@ FORMAT = 1
 DEFAULT_NAME = ".epdoc-cache"
 # Options that change how a build runs, not what it writes.
 NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme"}
+NOT_IN_KEY_EXTRA = {"diagram_cache"}  # where rendered diagrams are kept, not what they are
 LIBRARIES = ("weasyprint", "pydyf", "panflute", "python-docx", "nh3", "jinja2",
              "pypandoc-binary", "fonttools", "mermaidx", "pillow")
 
@@ -157,6 +158,8 @@ def options_digest(options) -> dict:
         value = getattr(options, f.name)
         if f.name == "formats":
             value = sorted(value)
+        if f.name == "extra":
+            value = {k: v for k, v in value.items() if k not in NOT_IN_KEY_EXTRA}
         out[f.name] = value
     return json.loads(json.dumps(out, sort_keys=True, default=str))
 
