@@ -4,7 +4,8 @@ not draw). Every result is cached on disk by a hash of the source and of how it 
 a rebuild renders nothing new; failures are cached too.
 
 The cache lives in `cache_dir()`: $EPDOC_DIAGRAM_CACHE, else options.extra["diagram_cache"],
-else the epdoc cache (pipeline/reference.py cache_dir(), $EPDOC_CACHE) + /diagrams.
+else the epdoc cache (pipeline/reference.py cache_dir(), $EPDOC_CACHE) + /diagrams. Mermaid runs
+in a child process with a time limit (pipeline/diagram_worker.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from . import atomic, svgsafe
 
 VERSION = "2"  # bump when the SVG post-processing below changes
 MAX_SOURCE = 50_000  # characters; a bigger diagram is refused, not rendered
+DEFAULT_TIMEOUT = 60.0  # seconds per diagram: $EPDOC_DIAGRAM_TIMEOUT, extra["diagram_timeout"]
 FONT_STACK = '"DejaVu Sans", Verdana, sans-serif'  # mermaidx measures text with DejaVu Sans
 LABELS_AS_TEXT = {"htmlLabels": False}
 CONFIG = {
@@ -91,37 +93,67 @@ def render(source: str, options=None) -> Rendered:
         return _memory[key]
     folder = cache_dir(options)
     svg_file, err_file = folder / f"{key}.svg", folder / f"{key}.err"
+    limit = timeout(options)
+    failed = _read_failure(err_file, limit)
     if svg_file.is_file():
         result = Rendered(key, svg=svg_file.read_text(encoding="utf-8"))
         stats["cached"] += 1
-    elif err_file.is_file():
-        result = Rendered(key, error=err_file.read_text(encoding="utf-8"))
+    elif failed is not None:
+        result = Rendered(key, error=failed)
         stats["cached"] += 1
     else:
-        with _lock:  # one QuickJS engine per process
-            result = _render(key, source)
+        with _lock:
+            result = _render(key, source, limit)
         stats["rendered"] += 1
         if result.ok:
             atomic.write_text(svg_file, result.svg)
-        else:
-            atomic.write_text(err_file, result.error)
+        else:  # a time-out is kept with its limit: a longer limit tries again
+            timed_out = "took longer than" in result.error
+            atomic.write_text(err_file, (f"timeout {limit:g}\n" if timed_out else "")
+                              + result.error)
     _memory[key] = result
     return result
 
 
-def _render(key: str, source: str) -> Rendered:
+def timeout(options=None) -> float:
+    value = os.environ.get("EPDOC_DIAGRAM_TIMEOUT") or \
+        (options.extra.get("diagram_timeout") if options is not None else None)
+    try:
+        return float(value) if value else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def _render(key: str, source: str, limit: float) -> Rendered:
     if len(source) > MAX_SOURCE:
         return Rendered(key, error=f"diagram is longer than {MAX_SOURCE} characters")
-    try:
-        import mermaidx
+    from .diagram_worker import worker
 
-        raw = mermaidx.render(source, config=CONFIG).svg()
-    except Exception as exc:  # noqa: BLE001 - any renderer failure keeps the source shown
-        return Rendered(key, error=_oneline(str(exc)))
+    raw, error = worker(CONFIG).render(source, limit)
+    if error is not None:
+        if error.startswith("drawing it took longer"):
+            return Rendered(key, error=f"{error} (raise it with EPDOC_DIAGRAM_TIMEOUT)")
+        return Rendered(key, error=_oneline(error))
     try:
         return Rendered(key, svg=normalize(raw))
     except Exception as exc:  # noqa: BLE001
         return Rendered(key, error=f"the renderer gave unusable SVG ({_oneline(str(exc))})")
+
+
+def _read_failure(path: Path, limit: float) -> str | None:
+    """A cached failure, unless it was a time-out under a shorter limit than `limit`."""
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n")
+    if head.startswith("timeout "):
+        try:
+            if float(head.split()[1]) < limit:
+                return None
+        except (IndexError, ValueError):
+            return None
+        return rest
+    return text
 
 
 def _oneline(message: str) -> str:

@@ -123,3 +123,17 @@ def test_every_diagram_type_renders_as_svg_with_text_labels(kind, diagram_cache,
     assert label in text, text[:300]
     assert float(root.get("width")) > 0 and float(root.get("height")) > 0
     assert etree.QName(root.tag).localname == "svg"
+
+
+def test_a_diagram_that_takes_too_long_is_stopped_and_remembered(tmp_path, monkeypatch):
+    monkeypatch.setenv("EPDOC_DIAGRAM_CACHE", str(tmp_path))
+    monkeypatch.setenv("EPDOC_DIAGRAM_TIMEOUT", "1")
+    huge = "flowchart TD\n" + "\n".join(f"  N{i} --> N{i + 1}" for i in range(400))
+    result = diagrams.render(huge)
+    assert not result.ok and "took longer than 1 s" in result.error
+    diagrams._memory.clear()
+    rendered = diagrams.stats["rendered"]
+    assert diagrams.render(huge).error == result.error  # remembered: not drawn again
+    assert diagrams.stats["rendered"] == rendered
+    monkeypatch.setenv("EPDOC_DIAGRAM_TIMEOUT", "60")
+    assert diagrams.render("flowchart LR\n  A[After] --> B[Stop]").ok  # a new renderer
