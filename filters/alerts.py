@@ -12,12 +12,14 @@ import panflute as pf
 from epdoc.pipeline.fixups import fixup
 
 ORDER = 30
+# kind: (icon, color, background). The icons are in the body font (DejaVu Sans), so every
+# format draws them, a DOCX too on a machine without an emoji font.
 KINDS = {
     "note": ("ℹ", "#0969DA", "#DDF4FF"),
-    "tip": ("💡", "#1A7F37", "#DAFBE1"),
-    "important": ("❗", "#8250DF", "#FBEFFF"),
+    "tip": ("☀", "#1A7F37", "#DAFBE1"),
+    "important": ("❢", "#8250DF", "#FBEFFF"),
     "warning": ("⚠", "#9A6700", "#FFF8C5"),
-    "caution": ("⛔", "#CF222E", "#FFEBE9"),
+    "caution": ("⊘", "#CF222E", "#FFEBE9"),
 }
 TITLE_STYLE = "Alert Title"
 
