@@ -34,7 +34,7 @@ def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY
     Conversions epdoc makes go to this process's long-lived pandoc (pandoc_server.py);
     other command lines start a pandoc process of their own."""
     req = pandoc_server.plan(executable(), args) if pandoc_server.enabled() else None
-    if req is not None and not pandoc_server.uses_syntax(req, data):
+    if req is not None:
         return _serve(req, args, data, path, memory, timeout)
     cmd = [executable(), "+RTS", f"-M{memory}", "-RTS", *args]
     try:
@@ -75,7 +75,8 @@ def _error(stderr: str, cmd, code: int, path) -> PandocError:
 def _serve(req: dict, args, data: bytes, path, memory: str, timeout: float) -> bytes:
     cmd = [executable(), *args]
     try:
-        return pandoc_server.server(executable(), memory).request(req, data, timeout)
+        srv = pandoc_server.server(executable(), memory, req.pop("syntaxes", None))
+        return srv.request(req, data, timeout)
     except pandoc_server.TimedOut:
         raise LimitError(
             f"pandoc took longer than {timeout:g} s", path, hint="raise it with --timeout"

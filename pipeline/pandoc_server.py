@@ -3,7 +3,9 @@
 Starting pandoc and loading its highlighting definitions costs about 0.4 s; paying it once
 per worker instead of once per call is most of what makes a batch fast. `plan(args)`
 translates the command lines epdoc uses into requests; anything it does not know runs as a
-plain pandoc process instead, so results never depend on which path was taken.
+plain pandoc process instead, so results never depend on which path was taken. The process
+is a pandoc command line (with the theme's --syntax-definition files) whose custom writer
+serves requests, so it highlights exactly as the command does.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import atexit
 import functools
 import json
 import os
-import re
 import select
 import subprocess
 import tempfile
@@ -101,54 +102,14 @@ def plan(executable: str, args: list[str]) -> dict | None:
         elif name == "--resource-path" and eq:
             req["resource_path"] = value.split(os.pathsep)
         elif name == "--syntax-definition" and eq:
-            names = _syntax_names(value)
-            if names is None:
+            if not Path(value).is_file():
                 return None
-            req.setdefault("syntaxes", []).extend(names)
+            req.setdefault("syntaxes", []).append(str(Path(value).resolve()))
         else:
             return None
     if "from" not in req or "to" not in req or req["to"] in ("pdf", "-"):
         return None
     return req
-
-
-def _syntax_names(path: str) -> list[str] | None:
-    """What a code block's class may say to pick the syntax defined in `path` (its name,
-    other names, extensions), lower-case; None when the file cannot be read."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return _syntax_names_of(path, st.st_size, st.st_mtime_ns)
-
-
-@functools.cache
-def _syntax_names_of(path: str, size: int, mtime: int) -> list[str] | None:
-    import xml.etree.ElementTree as ET
-
-    try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError):
-        return None
-    names = [root.get("name", "")] + root.get("alternativeNames", "").split(";")
-    names += [e.strip().lstrip("*").lstrip(".") for e in root.get("extensions", "").split(";")]
-    return sorted({n.strip().lower() for n in names if n.strip()})
-
-
-CODE_CLASSES = re.compile(
-    rb'"t":\s*"Code(?:Block)?",\s*"c":\s*\[\[\s*"(?:[^"\\]|\\.)*",\s*\[([^\]]*)\]')
-
-
-def uses_syntax(req: dict, data: bytes) -> bool:
-    """Whether `data` (a JSON AST) has code in one of the request's own syntaxes, which
-    only a pandoc command can highlight (pandoc's Lua cannot add syntaxes)."""
-    if not req.get("syntaxes"):
-        return False
-    found = CODE_CLASSES.findall(data)
-    if not found:  # no code, or JSON laid out another way: be sure
-        return b'"Code' in data
-    names = {f'"{n}"'.encode() for n in req["syntaxes"]}
-    return any(name in classes.lower() for classes in found for name in names)
 
 
 def _base(fmt: str) -> str:
@@ -171,8 +132,11 @@ def _bytes(size: str) -> int:
 class Server:
     """`pandoc lua pandoc_worker.lua`, started on first use, restarted after a crash."""
 
-    def __init__(self, executable: str, memory: str):
-        self.cmd = [executable, "+RTS", f"-M{memory}", "-RTS", "lua", str(SCRIPT)]
+    def __init__(self, executable: str, memory: str, syntaxes: tuple[str, ...] = ()):
+        self.syntaxes = syntaxes
+        self.cmd = [executable, "+RTS", f"-M{memory}", "-RTS",
+                    *(f"--syntax-definition={p}" for p in syntaxes),
+                    "-f", "markdown", "-t", str(SCRIPT), "-o", os.devnull, "--", os.devnull]
         self.limit = _bytes(memory) + RUNTIME_BYTES
         self.proc: subprocess.Popen | None = None
         self.stderr = None
@@ -293,14 +257,19 @@ class Server:
 _servers: dict[tuple[int, str, str], Server] = {}
 
 
-def server(executable: str, memory: str) -> Server:
-    """This process's server (a forked child never shares its parent's)."""
+def server(executable: str, memory: str, syntaxes=None) -> Server:
+    """This process's server (a forked child never shares its parent's). `syntaxes`: the
+    syntax definitions it must have (None: any will do); another set replaces it."""
     key = (os.getpid(), executable, memory)
-    if key not in _servers:
-        for other in [k for k in _servers if k[0] != os.getpid()]:
-            del _servers[other]  # inherited through fork: the parent's, not ours
-        _servers[key] = Server(executable, memory)
-    return _servers[key]
+    for other in [k for k in _servers if k[0] != os.getpid()]:
+        del _servers[other]  # inherited through fork: the parent's, not ours
+    srv = _servers.get(key)
+    if srv is None or (syntaxes is not None and srv.syntaxes != tuple(syntaxes)):
+        if srv is not None:
+            srv.close()
+        srv = _servers[key] = Server(executable, memory,
+                                     tuple(syntaxes) if syntaxes is not None else ())
+    return srv
 
 
 @atexit.register

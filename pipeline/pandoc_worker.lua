@@ -1,8 +1,10 @@
--- One long-lived pandoc process serving many conversions (run by pipeline/pandoc.py as
--- `pandoc lua pandoc_worker.lua`). Loading highlighting definitions and starting pandoc is
--- paid once per worker instead of once per conversion.
+-- One long-lived pandoc process serving many conversions (started by pipeline/pandoc_server.py
+-- as `pandoc --syntax-definition=... -t pandoc_worker.lua <empty input>`). Starting pandoc and
+-- loading its highlighting definitions is paid once per worker instead of once per call.
 --
--- Protocol on stdin/stdout, one request at a time:
+-- It runs as a custom writer only to get the writer options of a pandoc command line: they
+-- carry the syntax definitions given to it, which pandoc's Lua cannot add otherwise. The
+-- writer then serves requests on stdin/stdout, one at a time, until stdin closes:
 --   request:  a line of JSON {from, to, len, sandbox, template, highlight, wrap,
 --             reference_doc, resource_path}, then `len` bytes of input
 --   response: a line of JSON {ok, len, error}, then `len` bytes of output
@@ -20,18 +22,18 @@ local function template(path)
   return templates[path]
 end
 
-local function convert(req, input)
+local function convert(base, req, input)
   local doc
   if req.sandbox then
     doc = pandoc.read(input, req.from, {}, {})
   else
     doc = pandoc.read(input, req.from)
   end
-  local opts = {}
-  if req.template then opts.template = template(req.template) end
-  if req.highlight ~= nil then opts.highlight_method = req.highlight end
-  if req.wrap then opts.wrap_text = "wrap-" .. req.wrap end
-  if req.reference_doc then opts.reference_doc = req.reference_doc end
+  local opts = pandoc.WriterOptions(base)  -- a copy: syntax definitions included
+  opts.template = req.template and template(req.template) or nil
+  opts.highlight_method = req.highlight or "default"
+  opts.wrap_text = "wrap-" .. (req.wrap or "auto")
+  opts.reference_doc = req.reference_doc
   if req.resource_path then
     return pandoc.with_state({resource_path = req.resource_path}, function ()
       return pandoc.write(doc, req.to, opts)
@@ -40,18 +42,22 @@ local function convert(req, input)
   return pandoc.write(doc, req.to, opts)
 end
 
-io.stdout:setvbuf("full")
-while true do
-  local line = io.stdin:read("l")
-  if not line then break end
-  local req = json.decode(line, false)
-  local input = req.len > 0 and io.stdin:read(req.len) or ""
-  local ok, out = pcall(convert, req, input)
-  if ok then
-    io.stdout:write(json.encode({ok = true, len = #out}), "\n", out)
-  else
-    local err = tostring(out)
-    io.stdout:write(json.encode({ok = false, len = 0, error = err}), "\n")
+function Writer(_, base)
+  io.stdout:setvbuf("full")
+  while true do
+    local line = io.stdin:read("l")
+    if not line then break end
+    local req = json.decode(line, false)
+    local input = req.len > 0 and io.stdin:read(req.len) or ""
+    local ok, out = pcall(convert, base, req, input)
+    if ok then
+      io.stdout:write(json.encode({ok = true, len = #out}), "\n", out)
+    else
+      io.stdout:write(json.encode({ok = false, len = 0, error = tostring(out)}), "\n")
+    end
+    io.stdout:flush()
+    pandoc.mediabag.empty()  -- images of this document: the next one starts clean
+    collectgarbage()  -- drop this document's strings now, not after many more
   end
-  io.stdout:flush()
+  return ""
 end
