@@ -18,9 +18,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from . import atomic, svgsafe
 
-VERSION = "2"  # bump when the SVG post-processing below changes
+VERSION = "3"  # bump when the SVG post-processing below changes
 MAX_SOURCE = 50_000  # characters; a bigger diagram is refused, not rendered
 DEFAULT_TIMEOUT = 60.0  # seconds per diagram: $EPDOC_DIAGRAM_TIMEOUT, extra["diagram_timeout"]
 FONT_STACK = '"DejaVu Sans", Verdana, sans-serif'  # mermaidx measures text with DejaVu Sans
@@ -129,7 +131,7 @@ def _render(key: str, source: str, limit: float) -> Rendered:
         return Rendered(key, error=f"diagram is longer than {MAX_SOURCE} characters")
     from .diagram_worker import worker
 
-    raw, error = worker(CONFIG).render(source, limit)
+    raw, error = worker(CONFIG).render(labels_as_text(source), limit)
     if error is not None:
         if error.startswith("drawing it took longer"):
             return Rendered(key, error=f"{error} (raise it with EPDOC_DIAGRAM_TIMEOUT)")
@@ -172,9 +174,52 @@ def _oneline(message: str) -> str:
     return text[:300]
 
 
+HTML_LABELS_ON = re.compile(r"""(["']?htmlLabels["']?\s*:\s*)true\b""")
+FO_PLACEMENT = re.compile(r"""(["']?textPlacement["']?\s*:\s*["']?)fo\b""")
+
+
+def labels_as_text(source: str) -> str:
+    """The source with any %%{init}%% directive or front-matter setting that asks for HTML
+    labels (drawn in <foreignObject>, which WeasyPrint does not draw) turned off."""
+    return FO_PLACEMENT.sub(r"\1tspan", HTML_LABELS_ON.sub(r"\1false", source))
+
+
+def _foreign_to_text(root) -> None:
+    """Any <foreignObject> left becomes centered SVG text, so no label is ever lost."""
+    svg = f"{{{svgsafe.SVG_NS}}}"
+    for fo in list(root.iter(svg + "foreignObject")):
+        lines, current = [], []
+        for node in fo.iter():
+            name = svgsafe._local(node.tag)
+            if name in ("br", "div", "p", "li") and current:
+                lines.append("".join(current))
+                current = []
+            if node is not fo and node.text:
+                current.append(node.text)
+            if node is not fo and node.tail and node.getparent() is not fo:
+                current.append(node.tail)
+        lines = [ln.strip() for ln in [*lines, "".join(current)] if ln.strip()]
+        parent = fo.getparent()
+        if not lines:
+            parent.remove(fo)
+            continue
+        x, y = float(fo.get("x", 0) or 0), float(fo.get("y", 0) or 0)
+        w, h = float(fo.get("width", 0) or 0), float(fo.get("height", 0) or 0)
+        text = etree.Element(svg + "text", {"x": f"{x + w / 2:g}", "text-anchor": "middle",
+                                            "y": f"{y + h / 2:g}",
+                                            "dominant-baseline": "central"})
+        for i, line in enumerate(lines):
+            dy = f"{-0.6 * (len(lines) - 1):g}em" if i == 0 else "1.2em"
+            span = etree.SubElement(text, svg + "tspan", {"x": f"{x + w / 2:g}", "dy": dy})
+            span.text = line
+        parent.replace(fo, text)
+
+
 def normalize(svg: str) -> str:
     """Safe, self-sized SVG whose text uses the font the layout was measured with."""
-    root = svgsafe.scrub(svgsafe.parse(svg))
+    root = svgsafe.parse(svg)
+    _foreign_to_text(root)
+    root = svgsafe.scrub(root)
     box = [float(v) for v in (root.get("viewBox") or "").replace(",", " ").split()]
     if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
         raise ValueError("no viewBox")

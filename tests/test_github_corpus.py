@@ -137,3 +137,28 @@ def test_a_diagram_that_takes_too_long_is_stopped_and_remembered(tmp_path, monke
     assert diagrams.stats["rendered"] == rendered
     monkeypatch.setenv("EPDOC_DIAGRAM_TIMEOUT", "60")
     assert diagrams.render("flowchart LR\n  A[After] --> B[Stop]").ok  # a new renderer
+
+
+def test_html_labels_asked_for_by_the_author_still_come_out_as_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("EPDOC_DIAGRAM_CACHE", str(tmp_path))
+    for source in ('%%{init: {"flowchart": {"htmlLabels": true}}}%%\n'
+                   "flowchart LR\n  A[Directive label] --> B[Other]",
+                   "---\nconfig:\n  htmlLabels: true\n---\n"
+                   "flowchart LR\n  A[Directive label] --> B[Other]"):
+        result = diagrams.render(source)
+        assert result.ok and "foreignObject" not in result.svg
+        root = svgsafe.parse(result.svg)
+        texts = [re.sub(r"\s+", " ", " ".join(t.itertext())).strip()
+                 for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert "Directive label" in texts, texts
+
+
+def test_a_foreign_object_label_becomes_svg_text():
+    raw = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100"><g>'
+           '<foreignObject x="10" y="20" width="180" height="40"><div '
+           'xmlns="http://www.w3.org/1999/xhtml"><span>First line</span><br/>second</div>'
+           "</foreignObject></g></svg>")
+    root = svgsafe.parse(diagrams.normalize(raw))
+    (text,) = root.iter("{http://www.w3.org/2000/svg}text")
+    assert [t.text for t in text] == ["First line", "second"]
+    assert (text.get("x"), text.get("y")) == ("100", "40")
