@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Images: relative files must exist inside the proposal's folder; anything else is
-replaced by its alt text with a warning, so no format ever reads outside the folder."""
+"""Images: relative files must exist inside the proposal's folder (symlinks resolved, no
+hidden folders) and be real pictures within the limits (pipeline/imagesafe.py); anything
+else is replaced by its alt text with a warning, so no format ever reads outside the folder.
+A picture over a limit (pixels, SVG elements) fails the proposal with a one-line error."""
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline import context
-from epdoc.pipeline.fetcher import inside
+from epdoc.pipeline import context, imagesafe
+from epdoc.pipeline.errors import LimitError
 
 ORDER = 40
-IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
 
 
 def _alt(elem, note):
@@ -20,22 +21,27 @@ def _alt(elem, note):
 
 
 def check(elem, ctx):
-    """None when the image may stay, else the reason it may not."""
+    """None when the image may stay, else the reason it may not. Raises LimitError for a
+    picture over a limit."""
     url = elem.url.strip()
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme == "data":
-        return None if url.lower().startswith(IMAGE_DATA) else "data URL is not an image"
-    if scheme in ("http", "https"):
-        return None if ctx.options.allow_network else "remote"
-    if scheme or url.startswith(("/", "\\")) or parts.netloc:
-        return "absolute paths and other schemes are not allowed"
-    root = ctx.source_dir
-    path = root / unquote(parts.path)
-    if not inside(path, [root]):
-        return "outside the proposal's folder"
-    if not path.is_file():
-        return "file not found"
+    try:
+        if scheme == "data":
+            _, data = imagesafe.decode_data_url(url)
+            pic = imagesafe.vet(data, "in a data URL", ctx.options)
+            if pic.mime == imagesafe.SVG:
+                elem.url = pic.data_url()  # scrubbed
+            return None
+        if scheme in ("http", "https"):
+            return None if ctx.options.allow_network else "remote"
+        if scheme or url.startswith(("/", "\\")) or parts.netloc:
+            return "absolute paths and other schemes are not allowed"
+        path, clean = imagesafe.local_file(url, ctx.source_dir)
+        imagesafe.vet(imagesafe.read_file(path), clean, ctx.options)
+    except imagesafe.Refused as e:
+        return str(e)
+    elem.url = quote(clean, safe="/")
     return None
 
 
@@ -43,7 +49,11 @@ def action(elem, doc):
     if not isinstance(elem, pf.Image):
         return None
     ctx = context.of(doc)
-    why = check(elem, ctx)
+    try:
+        why = check(elem, ctx)
+    except LimitError as e:
+        e.path, e.line = ctx.source, ctx.where(elem)[0]
+        raise
     if why is None:
         return None
     if why == "remote":

@@ -9,6 +9,7 @@ the per-proposal time limit.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import time
 import traceback
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import document as documents
-from . import lint, writers
+from . import lint, names, writers
 from . import theme as themes
 from .diagnostics import Diagnostic
 from .errors import EpdocError
@@ -64,17 +65,23 @@ def describe(exc: BaseException, path) -> str:
 
 
 def duplicate_stems(sources) -> dict[Path, str]:
-    """Sources whose outputs would collide (same stem, ignoring case): path -> message."""
+    """Sources whose outputs would collide (same stem, ignoring case and Unicode normal
+    form) or whose stem cannot name an output (pipeline/names.py): path -> message."""
     by_stem: dict[str, list[Path]] = {}
     for s in sources:
-        by_stem.setdefault(s.stem.lower(), []).append(s)
+        by_stem.setdefault(names.clash_key(s.stem), []).append(s)
     clashes = {}
     for group in by_stem.values():
         if len(group) > 1:
             for s in group:
-                others = ", ".join(str(o) for o in group if o is not s)
-                clashes[s] = (f"{s}: output name clashes with {others} "
+                others = ", ".join(names.printable(o) for o in group if o is not s)
+                clashes[s] = (f"{names.printable(s)}: output name clashes with {others} "
                               "(rename one of them; outputs are named after the file)")
+    for s in sources:
+        why = names.problem(s.stem)
+        if why and s not in clashes:
+            clashes[s] = (f"{names.printable(s)}: file name {names.printable(s.stem)!r} "
+                          f"cannot name an output: {why} (rename the file)")
     return clashes
 
 
@@ -141,6 +148,10 @@ def remove_outputs(source: Path, options: Options) -> None:
     for fmt in options.formats:
         with contextlib.suppress(OSError):
             (Path(options.outdir) / f"{source.stem}.{fmt}").unlink()
+        # and the temporary file of a worker stopped while writing (pipeline/atomic.py)
+        for tmp in Path(options.outdir).glob(f".{glob.escape(source.stem)}.{fmt}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def build(sources, options: Options, on_result=None, on_tick=None) -> list[Result]:

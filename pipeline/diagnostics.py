@@ -23,4 +23,7 @@ class Diagnostic:
         loc = self.file
         if self.line:
             loc += f":{self.line}:{self.column or 1}"
-        return f"{loc}: {self.severity} {self.code} {self.message}"
+        line = f"{loc}: {self.severity} {self.code} {self.message}"
+        # one line, whatever the file (or a file it names) is called
+        return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                       for c in line)

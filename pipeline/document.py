@@ -12,7 +12,7 @@ import panflute as pf
 
 from epdoc import filters
 
-from . import pandoc, positions
+from . import depth, pandoc, positions
 from .context import Context
 from .diagnostics import Diagnostic
 from .options import Options
@@ -49,7 +49,15 @@ def load(path, options: Options | None = None) -> Document:
     options = options or Options()
     path = Path(path)
     text = read_source(path, options.max_input_bytes)
-    ast = positions.prepare_json(pandoc.read_markdown(text, path, **options.pandoc_limits))
+    max_depth = getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH)
+    depth.check_source(text, max_depth, path)  # before pandoc: it slows down on these
+    depth.check_front_matter(text, options.max_input_bytes, max_depth, path)
+    try:
+        ast = pandoc.read_markdown(text, path, **options.pandoc_limits)
+    except RecursionError:  # Python's json module, on pandoc's deeply nested output
+        raise depth.too_deep("too many", max_depth, path) from None
+    depth.check_ast(ast, max_depth, path)  # before panflute, which recurses per level
+    ast = positions.prepare_json(ast)
     gc_was = gc.isenabled()
     gc.disable()  # panflute builds many small objects; the cyclic collector only slows it
     try:

@@ -16,9 +16,15 @@ class EpdocError(Exception):
     def oneline(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            path = _printable(self.path)  # a newline in a file name must not end the line
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
         tail = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.message}{tail}"
+
+
+def _printable(text) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in str(text))
 
 
 class InputError(EpdocError):

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from epdoc import __version__
 
-from . import pandoc, sanitize, status
+from . import depth, imagesafe, pandoc, sanitize, status
 from .document import Document, load_doc
 
 SPLIT = "<!--epdoc:body-->"
@@ -47,7 +47,15 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None) -> tuple[str, str]:
     out = pandoc.run(args, data, path, **options.pandoc_limits).decode("utf-8")
     css, _, body = out.partition(SPLIT)
     css = re.sub(r"[-a-z]*user-select:\s*none;", "", css)  # not CSS WeasyPrint knows
-    return css, sanitize.clean(body)
+    src_dir = Path(path).parent.resolve() if path else Path.cwd()
+    images = imagesafe.HtmlImages(src_dir, options)
+    body = sanitize.clean(body, img_src=images)
+    images.check(path)  # a picture over a limit fails the proposal
+    depth.check_html(body, getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH), path)
+    context = getattr(doc, "epdoc", None)
+    if context is not None:  # raw <img> pictures, for the HTML writer to copy
+        context.state["html_images"] = images.local
+    return css, body
 
 
 def syntax_definitions(theme) -> list[str]:

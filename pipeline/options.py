@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .imagesafe import DEFAULT_MAX_DEPTH, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SVG_ELEMENTS
 from .pandoc import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from .sources import DEFAULT_MAX_BYTES
 
@@ -18,6 +19,9 @@ class Options:
     allow_network: bool = False
     max_input_bytes: int = DEFAULT_MAX_BYTES
     pandoc_memory: str = DEFAULT_MEMORY
+    max_depth: int = DEFAULT_MAX_DEPTH  # how deep blocks and inlines nest (pipeline/depth.py)
+    max_image_pixels: int = DEFAULT_MAX_PIXELS  # pixels in one picture (imagesafe.py)
+    max_svg_elements: int = DEFAULT_MAX_SVG_ELEMENTS  # drawn by one SVG, <use> expanded
     timeout: float = DEFAULT_TIMEOUT  # seconds for each proposal (and each pandoc run in it)
     jobs: int = 1
     theme: Path | None = None

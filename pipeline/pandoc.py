@@ -41,13 +41,14 @@ def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY
         proc = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise LimitError(
-            f"pandoc took longer than {timeout:g} s", path, hint="raise it with --timeout"
+            f"pandoc took longer than the time limit of {timeout:g} s", path,
+            hint="raise it with --timeout"
         ) from None
     stderr = proc.stderr.decode("utf-8", "replace").strip()
     if proc.returncode != 0:
         if "heap overflow" in stderr or proc.returncode == 251:
             raise LimitError(
-                f"pandoc needed more than {memory} of memory", path,
+                f"pandoc needed more than its memory limit of {memory}", path,
                 hint="raise it with --pandoc-memory",
             )
         raise _error(stderr, cmd, proc.returncode, path)
@@ -79,12 +80,13 @@ def _serve(req: dict, args, data: bytes, path, memory: str, timeout: float) -> b
         return srv.request(req, data, timeout)
     except pandoc_server.TimedOut:
         raise LimitError(
-            f"pandoc took longer than {timeout:g} s", path, hint="raise it with --timeout"
+            f"pandoc took longer than the time limit of {timeout:g} s", path,
+            hint="raise it with --timeout"
         ) from None
     except pandoc_server.Crashed as e:
         if "heap overflow" in e.stderr or "Heap exhausted" in e.stderr or e.returncode == 251:
             raise LimitError(
-                f"pandoc needed more than {memory} of memory", path,
+                f"pandoc needed more than its memory limit of {memory}", path,
                 hint="raise it with --pandoc-memory",
             ) from None
         raise _error(e.stderr, cmd, e.returncode, path) from None

@@ -46,13 +46,22 @@ def _filter(tag, attr, value):
     return value
 
 
-def clean(html: str) -> str:
+def clean(html: str, img_src=None) -> str:
+    """The allowlisted HTML; `img_src(value)` (pipeline/imagesafe.py HtmlImages) may
+    rewrite or drop (None) each <img src> that passes the rules above."""
+
+    def attribute_filter(tag, attr, value):
+        value = _filter(tag, attr, value)
+        if value is not None and img_src is not None and tag == "img" and attr == "src":
+            return img_src(value)
+        return value
+
     return nh3.clean(
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=SCHEMES,
-        attribute_filter=_filter,
+        attribute_filter=attribute_filter,
         link_rel=None,
         strip_comments=True,
         clean_content_tags={"script", "style"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InputError("file not found", path, hint="check the path")
     if not path.is_file():
         raise InputError("not a regular file", path, hint="pass a markdown file or a folder")
+    real, folder = os.path.realpath(path), os.path.realpath(path.parent)
+    if os.path.commonpath([real, folder]) != folder:
+        raise InputError("the file is a symlink to a file outside its folder", path,
+                         hint="proposals and their pictures are read only inside their folder")
     size = path.stat().st_size
     if size > max_bytes:
         raise LimitError(

@@ -36,6 +36,13 @@ def add_arguments(p):
                    "stopped and reported, the others go on (default: %(default)g)")
     p.add_argument("--pandoc-memory", default=Options.pandoc_memory,
                    help="memory limit for pandoc (default: %(default)s)")
+    p.add_argument("--max-depth", type=positive, default=Options.max_depth, metavar="N",
+                   help="deepest nesting of quotes, lists and inlines (default: %(default)s)")
+    p.add_argument("--max-image-pixels", type=positive, default=Options.max_image_pixels,
+                   metavar="N", help="most pixels in one picture (default: %(default)s)")
+    p.add_argument("--max-svg-elements", type=positive, default=Options.max_svg_elements,
+                   metavar="N", help="most elements one SVG picture may draw, <use> "
+                   "expanded (default: %(default)s)")
     p.add_argument("--self-contained", action="store_true",
                    help="HTML as one file: images, diagrams and fonts inlined")
     p.add_argument("--theme", type=Path, default=None, metavar="DIR",
@@ -60,10 +67,22 @@ def add_arguments(p):
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
+def positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return n
+
+
 def options_from(args) -> Options:
     return Options(formats=args.to, outdir=args.output, allow_network=args.allow_network,
                    max_input_bytes=args.max_input_bytes, timeout=args.timeout,
-                   pandoc_memory=args.pandoc_memory,
+                   pandoc_memory=args.pandoc_memory, max_depth=args.max_depth,
+                   max_image_pixels=args.max_image_pixels,
+                   max_svg_elements=args.max_svg_elements,
                    self_contained=getattr(args, "self_contained", False),
                    theme=getattr(args, "theme", None),
                    jobs=getattr(args, "jobs", None) or default_jobs(),

@@ -7,6 +7,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+from .. import names
+
 
 class Writer:
     """Writes one format. Subclasses set `name` and `ext` and implement `write`."""
@@ -25,6 +27,7 @@ class Writer:
         self.theme = theme
 
     def target(self, document, outdir: Path) -> Path:
+        names.check(document.stem, document.source)  # a plain, portable output name
         return Path(outdir) / f"{document.stem}.{self.ext}"
 
     def write(self, document, target: Path) -> None:  # pragma: no cover - abstract

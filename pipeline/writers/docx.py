@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import docx
 import panflute as pf
 
-from .. import atomic, fixups, pandoc, reference, reproducible
+from .. import atomic, docxsafe, fixups, pandoc, reference, reproducible
 from .. import html as page
 from . import Writer
 
@@ -42,6 +42,10 @@ def postprocess(func):
     """Register `func(d, document, options)`, run on the python-docx Document after pandoc."""
     POSTPROCESSORS.append(func)
     return func
+
+
+# first of all: no field codes or external parts but those epdoc adds after this
+postprocess(docxsafe.remove_fields)
 
 
 @postprocess
@@ -95,11 +99,11 @@ class DocxWriter(Writer):
     def render(self, document) -> bytes:
         doc = page.copy_doc(document)
         fixups.apply(doc, document, self.name, self.options)
-        absolute_images(doc, document.source.parent.resolve())
+        # pictures as data: URLs of checked bytes; pandoc itself reads nothing (--sandbox)
+        docxsafe.embed_images(doc, document, self.options, self.theme)
         data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
         ref = reference.path_for(self.theme)
-        args = ["-f", "json", "-t", "docx", f"--reference-doc={ref}",
-                f"--resource-path={document.source.parent.resolve()}",
+        args = ["--sandbox", "-f", "json", "-t", "docx", f"--reference-doc={ref}",
                 f"--syntax-highlighting={page.highlight_style(self.theme)}",
                 *page.syntax_definitions(self.theme), "-o", "-"]
         out = pandoc.run(args, data, document.source, **self.options.pandoc_limits)

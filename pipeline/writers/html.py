@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import panflute as pf
 
-from .. import atomic, fixups, inline, reference
+from .. import atomic, fixups, imagesafe, inline, reference
 from .. import html as page
 from . import Writer
 
@@ -38,6 +38,20 @@ def copy_file(src: Path, dst: Path) -> None:
         shutil.copyfile(src, tmp)
 
 
+def copy_picture(src_dir: Path, rel: str, outdir: Path, options) -> None:
+    """A checked picture (SVG scrubbed) from the proposal's folder to the same place
+    beside the page; `rel` is never allowed to climb out of either folder."""
+    try:
+        path, clean = imagesafe.local_file(quote(rel, safe="/"), src_dir)
+        pic = imagesafe.vet(imagesafe.read_file(path), clean, options)
+    except imagesafe.Refused:
+        return
+    target = outdir / clean
+    if target.is_file() and target.read_bytes() == pic.data:
+        return
+    atomic.write_bytes(target, pic.data)
+
+
 class HtmlWriter(Writer):
     name = "html"
     ext = "html"
@@ -51,8 +65,9 @@ class HtmlWriter(Writer):
         if self.options.self_contained:
             return self.self_contained(document, body, css, outdir)
         if outdir.resolve() != src_dir:
-            for rel in local_images(doc):
-                copy_file(src_dir / rel, outdir / rel)
+            shown = local_images(doc) + document.context.state.get("html_images", [])
+            for rel in dict.fromkeys(shown):
+                copy_picture(src_dir, rel, outdir, self.options)
         fonts = outdir / ASSETS / "fonts"
         for family in self.theme.tokens["fonts"]["faces"]:
             for f in self.theme.font_files(family).values():

@@ -80,10 +80,11 @@ def relative_links(pdf: pydyf.PDF, base_dir: Path) -> None:
 
 
 def render(html: str, *, base_url: str, roots, allow_network: bool, report,
-           options: dict | None = None) -> bytes:
-    """The PDF of `html`; WeasyPrint's warnings go to `report(message)`, once each."""
+           options: dict | None = None, limits=None) -> bytes:
+    """The PDF of `html`; WeasyPrint's warnings go to `report(message)`, once each.
+    `limits`: the epdoc Options whose picture limits apply (pipeline/imagesafe.py)."""
     options = dict(options or {})
-    fetcher = SafeFetcher(roots, allow_network)
+    fetcher = SafeFetcher(roots, allow_network, options=limits)
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -102,6 +103,7 @@ def render(html: str, *, base_url: str, roots, allow_network: bool, report,
         data = rendered.write_pdf(finisher=finisher, **options)
     finally:
         logger.removeHandler(handler)
+    fetcher.check()  # a picture over a limit fails the document
     for msg in dict.fromkeys(handler.messages):
         report(msg)
     return data
@@ -134,7 +136,7 @@ class PdfWriter(Writer):
         pdf = render(self.html(document), base_url=src_dir.as_uri() + "/",
                      roots=self.roots(document), allow_network=self.options.allow_network,
                      report=lambda msg: document.context.report("warning", "pdf-render", msg),
-                     options=self.pdf_options(document))
+                     options=self.pdf_options(document), limits=self.options)
         atomic.write_bytes(target, pdf)
 
     def pdf_options(self, document) -> dict:

@@ -1,0 +1,171 @@
+"""The hostile corpus (tests/hostile/) through all three formats in one `epdoc build`, with a
+loopback HTTP server listening: nothing leaks, nothing is fetched, nothing runs, every limit
+gives its one-line error, and the batch goes on.
+
+Each fixture says at its top what must happen to it (see tests/hostile_tools.py)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hostile_tools import (
+    CANARY,
+    HOSTILE,
+    Server,
+    docx_problems,
+    expectations,
+    html_problems,
+    make_tree,
+    pdf_dangers,
+    pdf_leaks,
+    proposals,
+)
+
+from conftest import run_epdoc
+from readers import docx_text, html_text, pdf_text, squash
+
+FORMATS = ("html", "pdf", "docx")
+TEXT = {"html": html_text, "pdf": pdf_text, "docx": docx_text}
+BATCH_SECONDS = 900  # the whole batch; each document has its own limits inside it
+# generated in make_tree(), beside the fixtures
+GENERATED = ["EP-940-too-large.md", "EP-941-symlinked-proposal.md", "EP-942-trap.md",
+             "--lua-filter=EP-942-trap.md", "-oEP-943-output.md", "EP-944-clash.md",
+             "sub/ep-944-CLASH.md", "EP-945-new\nline.md", 'EP-945-quote".md']
+OVERRIDES = {"EP-941-symlinked-proposal.md": {"outcome": "failed", "message": "outside",
+                                              "shows": []}}
+NAMES = sorted(p.name for p in HOSTILE.glob("*.md")) + GENERATED
+
+
+def printable(name: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    with Server() as server:
+        tree = make_tree(root, server.port)
+        before = sorted(str(p) for p in tree["proposals"].rglob("*"))
+        out = root / "out"
+        t0 = time.monotonic()
+        proc = run_epdoc("build", "proposals", "--to", ",".join(FORMATS), "-o", out,
+                         cwd=tree["repo"], env={"EPDOC_CANARY_ENV": CANARY},
+                         timeout=BATCH_SECONDS)
+        seconds = time.monotonic() - t0
+        requests = list(server.requests)
+    after = sorted(str(p) for p in tree["proposals"].rglob("*"))
+    results = {}
+    for path in proposals(tree["proposals"]):
+        rel = path.relative_to(tree["proposals"]).as_posix()
+        shown = printable(f"proposals/{rel}")
+        converted = f"converted {shown} -> " in proc.stdout
+        errors = [line for line in proc.stderr.splitlines()
+                  if line.startswith(f"error: {shown}:")]
+        results[rel] = {"path": path, "converted": converted, "errors": errors}
+    return {**tree, "out": out, "proc": proc, "seconds": seconds, "requests": requests,
+            "results": results, "tree_changed": before != after}
+
+
+def expected(hostile, name) -> dict:
+    if name in OVERRIDES:
+        return OVERRIDES[name]
+    return expectations(hostile["proposals"] / name)
+
+
+def outputs(hostile, name) -> dict:
+    stem = name.rsplit("/", 1)[-1][: -len(".md")]
+    return {fmt: hostile["out"] / f"{stem}.{fmt}" for fmt in FORMATS}
+
+
+def test_every_fixture_is_in_the_batch(hostile):
+    assert sorted(hostile["results"]) == sorted(NAMES)
+    assert len(NAMES) >= 40
+
+
+def test_batch_finishes_with_one_line_errors(hostile):
+    proc = hostile["proc"]
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert "internal error" not in proc.stderr, proc.stderr
+    for line in proc.stderr.splitlines():
+        assert line.startswith(("error: ", "proposals/")) or re.match(r"\d+ converted", line), \
+            line
+
+
+def test_loopback_server_got_no_request(hostile):
+    assert hostile["requests"] == []
+
+
+def test_nothing_ran_and_the_tree_is_untouched(hostile):
+    assert list(hostile["secret"].glob("pwned*")) == []
+    assert not hostile["tree_changed"]
+    leftovers = [p.name for p in hostile["out"].rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("name", NAMES, ids=printable)
+def test_outcome(hostile, name):
+    exp = expected(hostile, name)
+    res = hostile["results"][name]
+    outs = outputs(hostile, name)
+    if exp["outcome"] == "any":
+        assert res["converted"] or res["errors"]
+        return
+    if exp["outcome"] == "converted":
+        assert res["converted"], res["errors"]
+        assert all(p.is_file() for p in outs.values())
+        return
+    assert not res["converted"]
+    assert len(res["errors"]) == 1, res["errors"]
+    assert exp["message"] in res["errors"][0]
+    if exp["message"].startswith("--"):  # a limit: its one-line error names the option
+        assert "limit" in res["errors"][0]
+    if "clash" not in exp["message"]:
+        assert not any(p.exists() for p in outs.values())
+
+
+def _built(hostile, name, fmt):
+    path = outputs(hostile, name)[fmt]
+    if not hostile["results"][name]["converted"]:
+        pytest.skip("not converted (test_outcome checks it must not be)")
+    return path
+
+
+@pytest.mark.parametrize("name", NAMES, ids=printable)
+def test_html_is_safe(hostile, name):
+    assert html_problems(_built(hostile, name, "html")) == []
+
+
+@pytest.mark.parametrize("name", NAMES, ids=printable)
+def test_pdf_is_safe(hostile, name):
+    path = _built(hostile, name, "pdf")
+    assert pdf_leaks(path) == []
+    assert pdf_dangers(path) == []
+
+
+@pytest.mark.parametrize("name", NAMES, ids=printable)
+def test_docx_is_safe(hostile, name):
+    assert docx_problems(_built(hostile, name, "docx")) == []
+
+
+@pytest.mark.parametrize("name", NAMES, ids=printable)
+def test_what_is_safe_still_shows(hostile, name):
+    words = expected(hostile, name)["shows"]
+    if not words:
+        pytest.skip("nothing to look for")
+    for fmt in FORMATS:
+        text = squash(TEXT[fmt](_built(hostile, name, fmt)))
+        for word in words:
+            assert squash(word) in text, (fmt, word)
+
+
+def test_values_stay_text(hostile):
+    """Template syntax and markup in the title and metadata are shown, never run."""
+    html = outputs(hostile, "EP-923-template-values.md")["html"].read_text()
+    assert "{{ 7 * 7 }}" in html and "49" not in html
+    assert "&lt;script&gt;" in html or "&lt;/title&gt;" in html
+    for fmt in FORMATS:
+        text = TEXT[fmt](outputs(hostile, "EP-923-template-values.md")[fmt])
+        assert "{{ 6 * 7 }}" in text and "42" not in text, fmt
