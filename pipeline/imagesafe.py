@@ -52,6 +52,14 @@ class Picture:
         return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The picture limits alone, where no Options object is at hand."""
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    max_svg_elements: int = DEFAULT_MAX_SVG_ELEMENTS
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
 def limits_of(options) -> tuple[int, int, int]:
     return (getattr(options, "max_image_pixels", DEFAULT_MAX_PIXELS),
             getattr(options, "max_svg_elements", DEFAULT_MAX_SVG_ELEMENTS),
@@ -181,6 +189,14 @@ def _svg(data: bytes, limits) -> Picture:
         if svgsafe.EXTERNAL_CSS.search(style.text or ""):
             style.getparent().remove(style)  # a style sheet that fetches: all of it goes
     svgsafe.scrub(root)
+    for el in root.iter():  # pictures inside the SVG: the same checks
+        for attr in ("href", f"{{{svgsafe.XLINK_NS}}}href"):
+            if (el.get(attr) or "").strip().lower().startswith("data:"):
+                try:
+                    vet(decode_data_url(el.get(attr))[1], "inside an SVG image",
+                        Limits(*limits))
+                except Refused:
+                    del el.attrib[attr]
     count, depth = measure(root, max_elements)
     if count > max_elements:
         raise LimitError(

@@ -10,6 +10,9 @@ from .errors import InputError, LimitError
 
 SKIP_NAMES = {"readme.md", "index.md", "changelog.md", "contributing.md", "license.md"}
 BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# what XML (DOCX) cannot hold, and terminal escapes (ESC, CSI) in CI logs; tab and line
+# ends are text
+CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -67,6 +70,11 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError("contains a NUL character", path, line, hint="remove it") from None
+    m = CONTROL_RE.search(text)
+    if m:
+        line = text[: m.start()].count("\n") + 1
+        raise InputError(f"contains a control character U+{ord(m.group()):04X}", path, line,
+                         hint="remove it; no output format can hold it")
     m = BIDI_RE.search(text)
     if m:
         line = text[: m.start()].count("\n") + 1

@@ -6,8 +6,10 @@ Each fixture says at its top what must happen to it (see tests/hostile_tools.py)
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from hostile_tools import (
@@ -28,7 +30,8 @@ from readers import docx_text, html_text, pdf_text, squash
 
 FORMATS = ("html", "pdf", "docx")
 TEXT = {"html": html_text, "pdf": pdf_text, "docx": docx_text}
-BATCH_SECONDS = 900  # the whole batch; each document has its own limits inside it
+BATCH_SECONDS = 900  # the whole batch (it takes about a minute)
+TIME_LIMIT = 60  # --timeout for each proposal: none of them may need it
 # generated in make_tree(), beside the fixtures
 GENERATED = ["EP-940-too-large.md", "EP-941-symlinked-proposal.md", "EP-942-trap.md",
              "--lua-filter=EP-942-trap.md", "-oEP-943-output.md", "EP-944-clash.md",
@@ -51,19 +54,25 @@ def hostile(tmp_path_factory):
         out = root / "out"
         t0 = time.monotonic()
         proc = run_epdoc("build", "proposals", "--to", ",".join(FORMATS), "-o", out,
+                         "--timeout", str(TIME_LIMIT), "--report", root / "report.json",
                          cwd=tree["repo"], env={"EPDOC_CANARY_ENV": CANARY},
                          timeout=BATCH_SECONDS)
         seconds = time.monotonic() - t0
         requests = list(server.requests)
     after = sorted(str(p) for p in tree["proposals"].rglob("*"))
+    report = json.loads((root / "report.json").read_text())
+    by_source = {Path(d["source"]).relative_to("proposals").as_posix(): d
+                 for d in report["documents"]}
     results = {}
     for path in proposals(tree["proposals"]):
         rel = path.relative_to(tree["proposals"]).as_posix()
         shown = printable(f"proposals/{rel}")
         converted = f"converted {shown} -> " in proc.stdout
+        assert converted == (by_source[rel]["status"] == "converted"), rel
         errors = [line for line in proc.stderr.splitlines()
                   if line.startswith(f"error: {shown}:")]
-        results[rel] = {"path": path, "converted": converted, "errors": errors}
+        results[rel] = {"path": path, "converted": converted, "errors": errors,
+                        "seconds": by_source[rel]["seconds"].get("total", 0.0)}
     return {**tree, "out": out, "proc": proc, "seconds": seconds, "requests": requests,
             "results": results, "tree_changed": before != after}
 
@@ -92,6 +101,15 @@ def test_batch_finishes_with_one_line_errors(hostile):
     for line in proc.stderr.splitlines():
         assert line.startswith(("error: ", "proposals/")) or re.match(r"\d+ converted", line), \
             line
+
+
+def test_each_proposal_finishes_within_its_time_limit(hostile):
+    """No hostile input slows a proposal to its time limit: each one is refused (or
+    converted) by its own cheap check, long before --timeout would stop it."""
+    slow = {name: r["seconds"] for name, r in hostile["results"].items()
+            if r["seconds"] >= TIME_LIMIT / 2 or any("--timeout" in e for e in r["errors"])}
+    assert slow == {}
+    assert hostile["seconds"] < BATCH_SECONDS
 
 
 def test_loopback_server_got_no_request(hostile):

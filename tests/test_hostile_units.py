@@ -5,6 +5,7 @@ templates' autoescaping."""
 from __future__ import annotations
 
 import ast
+import base64
 import contextlib
 import io
 import os
@@ -135,6 +136,10 @@ def test_svg_is_scrubbed_and_measured():
     assert "KEPT" in out and 'href="#r"' in out and 'fill="url(#g)"' in out
     with over("--max-svg-elements"):
         imagesafe.vet(use_bomb_svg().encode(), "bomb")
+    nested = (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,' +
+              base64.b64encode(bomb_png()) + b'"/></svg>')
+    with over("--max-image-pixels"):
+        imagesafe.vet(nested, "nested")
     cycle = (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g>'
              b'<g id="b"><use href="#a"/></g></svg>')
     with pytest.raises(LimitError):
