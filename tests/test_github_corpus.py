@@ -162,3 +162,25 @@ def test_a_foreign_object_label_becomes_svg_text():
     (text,) = root.iter("{http://www.w3.org/2000/svg}text")
     assert [t.text for t in text] == ["First line", "second"]
     assert (text.get("x"), text.get("y")) == ("100", "40")
+
+
+def test_github_filters_work_standalone(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import pypandoc
+
+    env = dict(os.environ, EPDOC_DIAGRAM_CACHE=str(tmp_path))
+    env["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}{env['PATH']}"
+    src = FIXTURES / "github" / "EP-201-github-features.md"
+    filters = [a for f in ("diagrams", "alerts", "tasks", "links")
+               for a in ("-F", str(FIXTURES.parents[1] / "filters" / f"{f}.py"))]
+    proc = subprocess.run([pypandoc.get_pandoc_path(), "-f", "gfm", "-t", "html", *filters,
+                           str(src)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    html = proc.stdout
+    assert html.count('src="data:image/svg+xml;base64,') == 3
+    assert html.count('class="alert-title') == 5
+    assert 'class="task-box checked">☑' in html and 'class="task-box open">☐' in html
+    assert 'href="EP-202-linked-proposal.html#goals"' in html
