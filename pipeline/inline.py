@@ -16,6 +16,7 @@ from urllib.request import url2pathname
 from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 
+from . import imagesafe
 from .fetcher import inside
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
@@ -65,6 +66,17 @@ def subset_font(path: Path, chars: set[str]) -> bytes:
     font.flavor = "woff2"
     font.save(out, reorderTables=True)
     return out.getvalue()
+
+
+def picture_check(options):
+    """A `vet` for Inliner: the same checks as every picture a proposal shows (real picture
+    bytes, pixel and SVG limits, SVG scrubbed)."""
+
+    def vet(path: Path, data: bytes) -> tuple[str, bytes]:
+        pic = imagesafe.vet(data, path.name, options)
+        return pic.mime, pic.data
+
+    return vet
 
 
 def data_uri(mime: str, data: bytes) -> str:
@@ -150,8 +162,9 @@ class Inliner:
         return self.resources(STYLE_RE.sub(style, page))
 
 
-def self_contained(page: str, bases, roots, subset_fonts: bool = True) -> tuple[str, list[str]]:
+def self_contained(page: str, bases, roots, subset_fonts: bool = True,
+                   vet=None) -> tuple[str, list[str]]:
     """(the page with every local resource inlined, problems found)."""
-    inliner = Inliner(bases, roots, page_characters(page) if subset_fonts else None)
+    inliner = Inliner(bases, roots, page_characters(page) if subset_fonts else None, vet)
     out = inliner.html(page)
     return out, list(dict.fromkeys(inliner.problems))

@@ -40,7 +40,7 @@ def self_contained(html: str, document, options, roots) -> str:
     if not options.self_contained:
         return html
     src_dir = document.source.parent.resolve()
-    inliner = inline.Inliner([src_dir], roots)
+    inliner = inline.Inliner([src_dir], roots, vet=inline.picture_check(options))
     return inliner.resources(html)
 
 

@@ -1,6 +1,7 @@
 """`epdoc build` with SOURCE_DATE_EPOCH: the same bytes twice; DOCX dates and zip entry times
 are the epoch; `--self-contained` HTML needs no other file."""
 
+import base64
 import datetime as dt
 import re
 import zipfile
@@ -60,3 +61,19 @@ def test_self_contained_html_inlines_images_and_fonts(twice):
     assert styles.count('url("data:font/woff2;base64,') == faces
     urls = re.findall(r"url\(\s*[\"']?([^\"')]*)", styles)
     assert urls and all(u.startswith("data:") for u in urls)
+
+
+def test_self_contained_svg_is_scrubbed_before_it_goes_in(tmp_path):
+    (tmp_path / "EP-050-x.md").write_text("# EP-050: Pictures\n\n**Status:** Accepted\n\n"
+                                         "![a drawing](pic.svg)\n")
+    (tmp_path / "pic.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<script>alert(1)</script><rect width="10" height="10" onclick="x()"/></svg>')
+    proc = run_epdoc("build", tmp_path / "EP-050-x.md", "--to", "html", "--self-contained",
+                     "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "EP-050-x.html").read_text()
+    uris = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert len(uris) == 1
+    svg = base64.b64decode(uris[0]).decode()
+    assert "<rect" in svg and "script" not in svg and "onclick" not in svg

@@ -85,7 +85,8 @@ class HtmlWriter(Writer):
         src_dir = document.source.parent.resolve()
         html, problems = inline.self_contained(
             html, bases=[src_dir, outdir],
-            roots=[src_dir, outdir, self.theme.root, reference.cache_dir()])
+            roots=[src_dir, outdir, self.theme.root, reference.cache_dir()],
+            vet=inline.picture_check(self.options))
         for problem in problems:
             document.context.report("warning", "html-inline", problem)
         return html
