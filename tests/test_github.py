@@ -380,3 +380,16 @@ def test_footnotes_strikethrough_emoji_and_autolinks(built):
     assert "<w:strike" in xml and "🚀" in xml and "✅" in xml
     assert "Footnotes are listed at the end" in _docx_xml(out / f"{FEATURES}.docx",
                                                          "word/footnotes.xml")
+
+
+def test_a_picture_taller_than_the_page_is_scaled_to_fit(built):
+    _, out, _, _ = built
+    with pdfplumber.open(out / "EP-202-linked-proposal.pdf") as pdf:
+        (im, page), = [(im, p) for p in pdf.pages for im in p.images]
+        assert 0 <= im["top"] and im["bottom"] <= page.height
+        assert abs(im["width"] / im["height"] - 300 / 2400) < 0.01  # proportions kept
+    d = docx.Document(str(out / "EP-202-linked-proposal.docx"))
+    (shape,) = d.inline_shapes
+    section = d.sections[0]
+    assert shape.height <= section.page_height - section.top_margin - section.bottom_margin
+    assert abs(shape.width / shape.height - 300 / 2400) < 0.01

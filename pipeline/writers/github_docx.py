@@ -6,7 +6,7 @@ from __future__ import annotations
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Emu, Pt, RGBColor
 
 from epdoc.filters.alerts import KINDS, TITLE_STYLE
 from epdoc.filters.tasks import CHECKED, DONE
@@ -115,3 +115,23 @@ def centered_diagrams(d, document, options) -> None:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         style.paragraph_format.keep_together = True
         style.paragraph_format.space_after = Pt(8)
+
+
+@postprocess
+def pictures_fit_the_page(d, document, options) -> None:
+    """pandoc fits a picture to the width of the page, not its height: a tall one is scaled
+    down, keeping its proportions, to 85% of the height between the margins."""
+    section = d.sections[0]
+    if section.page_height and section.top_margin is not None \
+            and section.bottom_margin is not None:
+        text_height = section.page_height - section.top_margin - section.bottom_margin
+    else:
+        from .. import pagebox
+        from .. import theme as themes
+
+        text_height = Emu(int(pagebox.text_box_in(themes.load(options.theme))[1] * 914400))
+    limit = int(text_height * 0.85)
+    for shape in d.inline_shapes:
+        if shape.height and shape.height > limit:
+            shape.width = Emu(int(shape.width * limit / shape.height))
+            shape.height = Emu(limit)
