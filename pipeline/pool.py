@@ -42,6 +42,7 @@ def _serve(conn, options) -> None:
     except Exception as exc:  # noqa: BLE001 - reported for each document
         builder, failure = None, exc
     gc.freeze()  # what exists now lives as long as the worker: keep it out of collections
+    gc.set_threshold(100_000, 50, 100)  # layout makes objects by the million, few cycles
     while True:
         try:
             task = conn.recv()
