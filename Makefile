@@ -35,7 +35,7 @@ test: ## run the whole test suite
 	$(BIN)/python -m pytest -n 2
 
 check: ## lint the code with ruff
-	$(BIN)/ruff check filters pipeline tests
+	$(BIN)/ruff check filters pipeline tests bench
 
 html: ## convert every proposal in PROPOSALS to HTML in OUT
 	$(EPDOC) build $(PROPOSALS) --to html -o $(OUT)
@@ -57,6 +57,9 @@ index: ## OUT/index.html: every proposal in PROPOSALS by status, linked to its o
 archive: ## archive approved proposals of PROPOSALS into ARCHIVE (STATUS optional), then verify it
 	$(EPDOC) archive $(PROPOSALS) --into $(ARCHIVE) $(if $(STATUS),--status "$(STATUS)")
 	$(EPDOC) archive verify $(ARCHIVE)
+
+bench: ## time cold, warm and one-change builds against a pandoc-per-file script (BENCH_ARGS)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean: ## remove build outputs
 	rm -rf $(OUT) dist *.egg-info .pytest_cache

@@ -1,0 +1,258 @@
+"""`make bench`: how fast epdoc builds a corpus to HTML, PDF and DOCX, against the script a
+user would otherwise write (one pandoc command per file and format), measured in one run.
+
+Corpora: the repository's examples plus ../shared/corpus/ when present ("real"), and a
+generated corpus of 200 proposals ("generated"). For each: the baseline, epdoc cold (empty
+output folder and caches), epdoc warm (nothing changed), epdoc after one file changed, and
+the peak memory of the cold build (all its processes together). Everything is written to a
+temporary folder, never into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate  # noqa: E402
+
+from epdoc.pipeline import pandoc  # noqa: E402
+from epdoc.pipeline.cache import dependencies  # noqa: E402
+from epdoc.pipeline.sources import discover  # noqa: E402
+
+FORMATS = "html,pdf,docx"
+MiB = 1024 * 1024
+
+
+# -- memory of a process tree ---------------------------------------------------------
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def _tree(pid: int) -> list[int]:
+    kids, out, todo = _children(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def _kib(path: str, key: str) -> int:
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Sampler(threading.Thread):
+    """Peak of the summed RSS and PSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.rss = self.pss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            pids = _tree(self.pid)
+            rss = sum(_kib(f"/proc/{p}/status", "VmRSS:") for p in pids)
+            pss = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
+            self.rss, self.pss = max(self.rss, rss * 1024), max(self.pss, pss * 1024)
+            self.done.wait(self.every)
+
+
+def timed(cmd, *, cwd=None, env=None, sample=False):
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    sampler = None
+    if sample and Path("/proc").is_dir():
+        sampler = Sampler(proc.pid)
+        sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    if sampler:
+        sampler.done.set()
+        sampler.join()
+    return seconds, proc.returncode, out, err, sampler
+
+
+# -- the runs -------------------------------------------------------------------------
+def epdoc_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("epdoc")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "epdoc.pipeline.cli"]
+
+
+def baseline(files, out: Path) -> tuple[float, int]:
+    """One pandoc command per file and format, as a user's script would run them."""
+    exe = pandoc.executable()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    out.mkdir(parents=True)
+    failed = 0
+    t = time.perf_counter()
+    for f in files:
+        stem = out / f.stem
+        for args in ([f"-o{stem}.pdf", "--pdf-engine=weasyprint"], [f"-o{stem}.html", "-s"],
+                     [f"-o{stem}.docx"]):
+            proc = subprocess.run([exe, f.name, *args], cwd=f.parent, env=env,
+                                  capture_output=True)
+            failed += proc.returncode != 0
+    return time.perf_counter() - t, failed
+
+
+def epdoc_run(folders, out: Path, report: Path, jobs, work: Path, sample=False):
+    env = dict(os.environ, EPDOC_CACHE=str(tempfile.mkdtemp(prefix="usercache-", dir=work)))
+    env.pop("GITHUB_ACTIONS", None)
+    cmd = [*epdoc_cmd(), "build", *map(str, folders), "--to", FORMATS, "-o", str(out), "-q",
+           "--report", str(report)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    seconds, code, _, err, sampler = timed(cmd, env=env, sample=sample)
+    data = json.loads(report.read_text())
+    if data["counts"]["failed"]:
+        failed = [d["error"] for d in data["documents"] if d["status"] == "failed"]
+        print(f"  warning: {len(failed)} failed: {failed[:3]}", file=sys.stderr)
+    return seconds, data, sampler
+
+
+def pages(out: Path) -> int:
+    import pypdf
+
+    return sum(len(pypdf.PdfReader(str(p)).pages) for p in out.glob("*.pdf"))
+
+
+def linked_file(files) -> tuple[Path, list[Path]]:
+    """The first file another one links to (else the first file), and those linking to it."""
+    linking: dict[Path, list[Path]] = {f.resolve(): [] for f in files}
+    for f in files:
+        for dep in dependencies(f, f.read_text(encoding="utf-8")):
+            if dep in linking and dep != f.resolve():
+                linking[dep].append(f)
+    source = next((f for f in files if linking[f.resolve()]), files[0])
+    return source, linking[source.resolve()]
+
+
+def measure(name: str, folders, work: Path, jobs, skip_baseline: bool) -> dict:
+    files = discover(folders)
+    print(f"\n{name}: {len(files)} proposals", flush=True)
+    row: dict = {"corpus": name, "proposals": len(files)}
+    if not skip_baseline:
+        row["baseline"], row["baseline_failed"] = baseline(files, work / f"{name}-baseline")
+        print(f"  baseline (pandoc per file and format): {row['baseline']:.1f} s"
+              + (f", {row['baseline_failed']} commands failed" if row["baseline_failed"]
+                 else ""), flush=True)
+    out = work / f"{name}-out"
+    seconds, data, mem = epdoc_run(folders, out, work / f"{name}-cold.json", jobs, work,
+                                   sample=True)
+    row.update(cold=seconds, converted=data["counts"]["converted"], jobs=data["jobs"],
+               pages=pages(out), peak_rss=mem.rss if mem else None,
+               peak_pss=mem.pss if mem else None)
+    print(f"  epdoc cold: {seconds:.2f} s ({row['converted']} converted, {row['pages']} PDF "
+          f"pages, {row['jobs']} jobs)", flush=True)
+    seconds, data, _ = epdoc_run(folders, out, work / f"{name}-warm.json", jobs, work)
+    row.update(warm=seconds, warm_converted=data["counts"]["converted"])
+    print(f"  epdoc warm: {seconds:.2f} s ({row['warm_converted']} converted)", flush=True)
+    changed, linking = linked_file(files)
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                       encoding="utf-8")
+    seconds, data, _ = epdoc_run(folders, out, work / f"{name}-one.json", jobs, work)
+    converted = sorted(Path(d["source"]).name for d in data["documents"]
+                       if d["status"] == "converted")
+    expected = sorted({changed.name, *(f.name for f in linking)})
+    row.update(one_changed=seconds, one_converted=len(converted),
+               one_expected=converted == expected)
+    print(f"  epdoc after one change: {seconds:.2f} s ({len(converted)} converted: "
+          f"{changed.name} and the {len(linking)} linking to it"
+          f"{'' if converted == expected else f'; UNEXPECTED: {converted}'})", flush=True)
+    return row
+
+
+def table(rows) -> str:
+    head = ("corpus", "docs", "pages", "baseline", "cold", "cold ×", "warm", "one change",
+            "peak RSS", "peak PSS")
+    lines = [head]
+    for r in rows:
+        base = r.get("baseline")
+        ratio = f"{base / r['cold']:.2f}×" if base else "-"
+        lines.append((r["corpus"], str(r["proposals"]), str(r["pages"]),
+                      f"{base:.1f} s" if base else "-", f"{r['cold']:.1f} s", ratio,
+                      f"{r['warm']:.2f} s", f"{r['one_changed']:.1f} s ({r['one_converted']})",
+                      f"{r['peak_rss'] / MiB:.0f} MiB" if r["peak_rss"] else "-",
+                      f"{r['peak_pss'] / MiB:.0f} MiB" if r["peak_pss"] else "-"))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
+                     for line in lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--generated", type=int, default=200, metavar="N",
+                   help="proposals in the generated corpus (default: 200; 0 to skip it)")
+    p.add_argument("--jobs", type=int, default=None, help="epdoc --jobs (default: its own)")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="skip the pandoc baseline of the generated corpus (the slow part)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = p.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="epdoc-bench-"))
+    print(f"epdoc bench in {work} ({os.cpu_count()} cores, pandoc {pandoc.version()})")
+    rows = []
+    try:
+        real = work / "real"
+        folders = []
+        for name, folder in (("examples", ROOT / "examples" / "proposals"),
+                             ("corpus", ROOT.parent / "shared" / "corpus")):
+            if folder.is_dir():
+                shutil.copytree(folder, real / name,
+                                ignore=shutil.ignore_patterns("expected", "README.md"))
+                folders.append(real / name)
+        rows.append(measure("real", folders, work, args.jobs, False))
+        if args.generated:
+            gen = work / "generated"
+            generate(gen, args.generated, ROOT / "examples" / "proposals" / "images" /
+                     "archive-flow.png")
+            rows.append(measure("generated", [gen], work, args.jobs, args.no_baseline))
+        print("\n" + table(rows))
+        for r in rows:
+            if r.get("baseline"):
+                print(f"{r['corpus']}: cold is {r['baseline'] / r['cold']:.2f}× faster than "
+                      f"the baseline; warm {r['warm']:.2f} s; peak memory "
+                      f"{r['peak_rss'] / MiB:.0f} MiB RSS, {r['peak_pss'] / MiB:.0f} MiB PSS")
+        (work / "bench.json").write_text(json.dumps(rows, indent=2))
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
