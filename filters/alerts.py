@@ -12,14 +12,14 @@ import panflute as pf
 from epdoc.pipeline.fixups import fixup
 
 ORDER = 30
-# kind: (icon, color, background). The icons are in the body font (DejaVu Sans), so every
-# format draws them, a DOCX too on a machine without an emoji font.
+# kind: (icon, color, background), the same as in styles/github.css. The icons are in the body
+# font (DejaVu Sans), so every format draws them, a DOCX too on a machine without emoji fonts.
 KINDS = {
-    "note": ("ℹ", "#0969DA", "#DDF4FF"),
-    "tip": ("☀", "#1A7F37", "#DAFBE1"),
-    "important": ("❢", "#8250DF", "#FBEFFF"),
-    "warning": ("⚠", "#9A6700", "#FFF8C5"),
-    "caution": ("⊘", "#CF222E", "#FFEBE9"),
+    "note": ("ℹ", "#0969DA", "#F3F9FF"),
+    "tip": ("☀", "#1A7F37", "#F2FBF4"),
+    "important": ("❢", "#8250DF", "#F9F5FF"),
+    "warning": ("⚠", "#9A6700", "#FFFBEA"),
+    "caution": ("⊘", "#CF222E", "#FFF5F4"),
 }
 TITLE_STYLE = "Alert Title"
 

@@ -191,7 +191,7 @@ def test_alerts_are_call_outs_with_titles(built):
             left = table._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:left"))
             found[first.text.split()[-1]] = (fill, left.get(qn("w:val")), left.get(qn("w:color")))
     assert sorted(found) == sorted(KINDS)
-    assert found["Warning"] == ("FFF8C5", "single", "9A6700")
+    assert found["Warning"] == ("FFFBEA", "single", "9A6700")
 
 
 def test_task_lists_show_boxes(built):
@@ -393,3 +393,15 @@ def test_a_picture_taller_than_the_page_is_scaled_to_fit(built):
     section = d.sections[0]
     assert shape.height <= section.page_height - section.top_margin - section.bottom_margin
     assert abs(shape.width / shape.height - 300 / 2400) < 0.01
+
+
+def test_alert_colors_are_the_same_in_css_and_docx():
+    from epdoc.filters.alerts import KINDS
+
+    from conftest import ROOT
+
+    css = (ROOT / "styles" / "github.css").read_text()
+    for kind, (_, color, background) in KINDS.items():
+        m = re.search(rf"\.alert-{kind} \{{ --alert-color: (#\w+); --alert-background: (#\w+); }}",
+                      css)
+        assert m and m.groups() == (color, background), kind
