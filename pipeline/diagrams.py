@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,11 @@ def cache_dir(options=None) -> Path:
         from .reference import cache_dir as epdoc_cache
 
         path = epdoc_cache() / "diagrams"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no cache where asked: one for this machine's temporary files
+        path = Path(tempfile.gettempdir()) / "epdoc-diagrams"
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -107,12 +112,15 @@ def render(source: str, options=None) -> Rendered:
         with _lock:
             result = _render(key, source, limit)
         stats["rendered"] += 1
-        if result.ok:
-            atomic.write_text(svg_file, result.svg)
-        else:  # a time-out is kept with its limit: a longer limit tries again
-            timed_out = "took longer than" in result.error
-            atomic.write_text(err_file, (f"timeout {limit:g}\n" if timed_out else "")
-                              + result.error)
+        try:
+            if result.ok:
+                atomic.write_text(svg_file, result.svg)
+            else:  # a time-out is kept with its limit: a longer limit tries again
+                timed_out = "took longer than" in result.error
+                atomic.write_text(err_file, (f"timeout {limit:g}\n" if timed_out else "")
+                                  + result.error)
+        except OSError:
+            pass  # not cached (read-only or full disk): drawn again next time
     _memory[key] = result
     return result
 
@@ -267,5 +275,10 @@ def png(rendered: Rendered, width_px: int, options=None) -> Path:
     if not target.is_file():
         from mermaidx import svg_to_png
 
-        atomic.write_bytes(target, svg_to_png(rendered.svg, width=width_px, background="#ffffff"))
+        data = svg_to_png(rendered.svg, width=width_px, background="#ffffff")
+        try:
+            atomic.write_bytes(target, data)
+        except OSError:  # no room in the cache: a file of this run's own
+            target = Path(tempfile.mkdtemp(prefix="epdoc-diagram-")) / target.name
+            target.write_bytes(data)
     return target

@@ -184,3 +184,11 @@ def test_github_filters_work_standalone(tmp_path):
     assert html.count('class="alert-title') == 5
     assert 'class="task-box checked">☑' in html and 'class="task-box open">☐' in html
     assert 'href="EP-202-linked-proposal.html#goals"' in html
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_the_drawing(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EPDOC_DIAGRAM_CACHE", str(blocker / "cache"))
+    result = diagrams.render("flowchart LR\n  A[Cacheless] --> B[Still drawn]")
+    assert result.ok and "Cacheless" in result.svg
