@@ -67,3 +67,22 @@ def test_wrapped_code_keeps_its_hanging_indent(tmp_path):
 def test_lean_leaves_plain_html_alone():
     body = "<p>no code here</p>"
     assert printcode.lean(body) is body
+
+
+def test_stylesheet_compiled_once_gives_the_same_pdf(tmp_path, monkeypatch):
+    """printcss.py: the theme stylesheet compiled once per process changes no byte."""
+    from epdoc.pipeline import printcss
+
+    src = tmp_path / "EP-901-code.md"
+    src.write_text(SOURCE)
+    opts = Options(outdir=tmp_path)
+    doc = document.load(src, opts)
+    writer = writers.get("pdf")(opts, theme.load())
+    outputs = []
+    for _ in range(2):  # the second one uses the stylesheet compiled by the first
+        writer.write(doc, tmp_path / "x.pdf")
+        outputs.append((tmp_path / "x.pdf").read_bytes())
+    monkeypatch.setattr(printcss, "prepare", lambda html, base, fetcher, fonts:
+                        (html, [], fonts(), []))  # the page's own <style>, parsed each time
+    writer.write(doc, tmp_path / "x.pdf")
+    assert outputs[0] == outputs[1] == (tmp_path / "x.pdf").read_bytes()

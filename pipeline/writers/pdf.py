@@ -14,7 +14,7 @@ import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import atomic, fixups, pdf_layout, pdfa, printcode
+from .. import atomic, fixups, pdf_layout, pdfa, printcode, printcss
 from .. import html as page
 from ..fetcher import SafeFetcher
 from . import Writer
@@ -98,13 +98,17 @@ def render(html: str, *, base_url: str, roots, allow_network: bool, report,
             finish(doc, pdf)
 
     try:
+        # the theme's stylesheet, compiled once per process (pipeline/printcss.py)
+        html, sheets, fonts, warned = printcss.prepare(html, base_url, fetcher, theme_fonts)
+        if sheets:
+            options["stylesheets"] = [*sheets, *options.get("stylesheets", [])]
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        rendered = source.render(font_config=theme_fonts(), **options)
+        rendered = source.render(font_config=fonts, **options)
         data = rendered.write_pdf(finisher=finisher, **options)
     finally:
         logger.removeHandler(handler)
     fetcher.check()  # a picture over a limit fails the document
-    for msg in dict.fromkeys(handler.messages):
+    for msg in dict.fromkeys(warned + handler.messages):
         report(msg)
     return data
 
