@@ -319,3 +319,22 @@ def test_github_annotations_cannot_be_forged(tmp_path):
     assert commands, "annotations are printed in GitHub Actions"
     for line in commands:  # a workflow command is a whole line: only epdoc's annotations
         assert re.match(r"::(error|warning|notice) file=[^:\n]*::", line), line
+
+
+def test_lint_reads_nothing_outside_the_folder(tmp_path):
+    """Links out of the folder never make lint read a file or list a folder there: no
+    heading or file name from outside shows up in its messages."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("# Notes\n\n## Secret heading zebra\n")
+    (outside / "id_rsa").write_text(CANARY)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "EP-994-links.md").write_text(
+        "# EP-994: Links\n\n[a](../outside/notes.md#secret-heading-zebr)\n"
+        "[b](../outside/id_rsb)\n[c](EP-995-inside.md#inside-headin)\n")
+    (src / "EP-995-inside.md").write_text("# EP-995: Inside\n\n## Inside heading\n")
+    proc = run_epdoc("lint", src / "EP-994-links.md", "--format", "json")
+    assert "zebra" not in proc.stdout + proc.stderr
+    assert "id_rsa" not in proc.stdout + proc.stderr
+    assert "inside-heading" in proc.stdout  # inside the folder, lint still helps

@@ -4,6 +4,7 @@ distinct anchors. (Missing images are reported by filters/images.py as image-mis
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,11 @@ from .codes import Finding
 
 HTML_ID_RE = re.compile(r"<[a-z][^>]*?\s(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, root]) == root
 
 
 def html_ids(text: str) -> set[str]:
@@ -38,9 +44,13 @@ class Anchors:
     def add(self, path: Path, anchors: set[str]) -> None:
         self._known[Path(path).resolve()] = anchors
 
-    def of(self, path: Path) -> set[str] | None:
-        """The anchors of a markdown file, or None when it cannot be read."""
+    def of(self, path: Path, within: Path | None = None) -> set[str] | None:
+        """The anchors of a markdown file, or None when it cannot be read. A file not loaded
+        in this run is read only inside `within` (the linking proposal's folder tree: a
+        proposal is untrusted, and its links must not make epdoc read other files)."""
         key = Path(path).resolve()
+        if key not in self._known and within is not None and not _inside(key, within):
+            return None
         if key not in self._known:
             try:
                 text = read_source(key)
@@ -99,7 +109,8 @@ def _links(view):
 def _missing_file(view, target: Path, shown: str) -> str:
     folder = target.parent
     hint = ""
-    if folder.is_dir():
+    if folder.is_dir() and _inside(folder, view.source.resolve().parent):
+        # names are suggested only from the proposal's own folder tree
         names = [p.name for p in folder.iterdir()]
         same = [n for n in names if n.lower() == target.name.lower()]
         if same:
@@ -130,7 +141,7 @@ def check(view, config, anchors: Anchors | None = None) -> Iterator[Finding]:
             yield Finding("link-missing", line, col, _missing_file(view, target, path))
             continue
         if fragment and target.is_file() and target.suffix.lower() in MARKDOWN_SUFFIXES:
-            theirs = anchors.of(target)
+            theirs = anchors.of(target, within=folder)
             if theirs is not None and fragment.lower() not in theirs:
                 yield Finding("anchor-missing", line, col,
                               f"{path} has no heading with the anchor #{fragment}"
