@@ -136,6 +136,18 @@ def from_entry(source: Path, entry) -> Result:
                   seconds={"converted": entry.seconds.get("total", 0.0)})
 
 
+DIAGRAM_COST = 20_000  # a diagram takes about as long as 20 kB of text (PDF and all)
+
+
+def expected_cost(source: Path) -> int:
+    """How long a proposal may take to convert, roughly: its size, plus its diagrams."""
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return 0
+    return len(data) + DIAGRAM_COST * data.count(b"```mermaid")
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -209,6 +221,7 @@ def build(sources, options: Options, on_result=None, on_tick=None) -> list[Resul
                     continue
             todo.append((i, source))
         jobs = options.jobs or default_jobs()
+        todo.sort(key=lambda task: -expected_cost(task[1]))  # longest first: no straggler
         pool.run(todo, options, jobs, options.timeout, done, on_tick)
         if cache is not None and todo:
             cache.prune()
