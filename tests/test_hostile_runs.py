@@ -3,6 +3,7 @@ network opt-in, file names like options, concurrent builds, failed rebuilds and 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -338,3 +339,23 @@ def test_lint_reads_nothing_outside_the_folder(tmp_path):
     assert "zebra" not in proc.stdout + proc.stderr
     assert "id_rsa" not in proc.stdout + proc.stderr
     assert "inside-heading" in proc.stdout  # inside the folder, lint still helps
+
+
+def test_files_outside_the_folder_are_never_read(tmp_path):
+    """A link or a picture that points at a huge file outside the folder (a 1 TB sparse
+    file here; /proc/kcore on a real machine) costs nothing: nothing outside is read, not
+    even to see whether it changed."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    huge = outside / "huge.bin"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 40)
+    src = tmp_path / "src"
+    src.mkdir()
+    os.symlink(huge, src / "huge.png")
+    (src / "EP-996-huge.md").write_text(
+        "# EP-996: Huge\n\n[data](../outside/huge.bin)\n\n![picture](huge.png)\n\nKEEPHUGE\n")
+    proc = run_epdoc("build", src, "--to", "html,docx", "-o", tmp_path / "out", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "outside the proposal's folder" in proc.stderr  # the picture, refused
+    assert "KEEPHUGE" in html_text(tmp_path / "out" / "EP-996-huge.html")
