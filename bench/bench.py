@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,11 @@ class Sampler(threading.Thread):
             self.done.wait(self.every)
 
 
+def cpu_of_children() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def timed(cmd, *, cwd=None, env=None, sample=False):
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
@@ -110,12 +116,14 @@ def epdoc_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "epdoc.pipeline.cli"]
 
 
-def baseline(files, out: Path) -> tuple[float, int]:
-    """One pandoc command per file and format, as a user's script would run them."""
+def baseline(files, out: Path) -> tuple[float, float, int]:
+    """One pandoc command per file and format, as a user's script would run them:
+    (seconds, CPU seconds, failed commands)."""
     exe = pandoc.executable()
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     out.mkdir(parents=True)
     failed = 0
+    cpu = cpu_of_children()
     t = time.perf_counter()
     for f in files:
         stem = out / f.stem
@@ -124,7 +132,7 @@ def baseline(files, out: Path) -> tuple[float, int]:
             proc = subprocess.run([exe, f.name, *args], cwd=f.parent, env=env,
                                   capture_output=True)
             failed += proc.returncode != 0
-    return time.perf_counter() - t, failed
+    return time.perf_counter() - t, cpu_of_children() - cpu, failed
 
 
 def epdoc_run(folders, out: Path, report: Path, jobs, work: Path, sample=False):
@@ -134,8 +142,10 @@ def epdoc_run(folders, out: Path, report: Path, jobs, work: Path, sample=False):
            "--report", str(report)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    cpu = cpu_of_children()
     seconds, code, _, err, sampler = timed(cmd, env=env, sample=sample)
     data = json.loads(report.read_text())
+    data["cpu"] = cpu_of_children() - cpu
     if data["counts"]["failed"]:
         failed = [d["error"] for d in data["documents"] if d["status"] == "failed"]
         print(f"  warning: {len(failed)} failed: {failed[:3]}", file=sys.stderr)
@@ -159,23 +169,32 @@ def linked_file(files) -> tuple[Path, list[Path]]:
     return source, linking[source.resolve()]
 
 
-def measure(name: str, folders, work: Path, jobs, skip_baseline: bool) -> dict:
+def measure(name: str, folders, work: Path, jobs, skip_baseline: bool, repeat: int) -> dict:
+    """Baseline and cold build `repeat` times, alternately (the best of each is kept: the
+    machine may be busy with other work), then warm and one change."""
     files = discover(folders)
     print(f"\n{name}: {len(files)} proposals", flush=True)
-    row: dict = {"corpus": name, "proposals": len(files)}
-    if not skip_baseline:
-        row["baseline"], row["baseline_failed"] = baseline(files, work / f"{name}-baseline")
-        print(f"  baseline (pandoc per file and format): {row['baseline']:.1f} s"
-              + (f", {row['baseline_failed']} commands failed" if row["baseline_failed"]
-                 else ""), flush=True)
-    out = work / f"{name}-out"
-    seconds, data, mem = epdoc_run(folders, out, work / f"{name}-cold.json", jobs, work,
-                                   sample=True)
-    row.update(cold=seconds, converted=data["counts"]["converted"], jobs=data["jobs"],
-               pages=pages(out), peak_rss=mem.rss if mem else None,
-               peak_pss=mem.pss if mem else None)
-    print(f"  epdoc cold: {seconds:.2f} s ({row['converted']} converted, {row['pages']} PDF "
-          f"pages, {row['jobs']} jobs)", flush=True)
+    row: dict = {"corpus": name, "proposals": len(files), "peak_rss": 0, "peak_pss": 0}
+    out = None
+    for n in range(repeat):
+        if not skip_baseline:
+            base, base_cpu, failed = baseline(files, work / f"{name}-baseline-{n}")
+            print(f"  baseline (pandoc per file and format): {base:.1f} s, CPU {base_cpu:.1f} s"
+                  + (f", {failed} commands failed" if failed else ""), flush=True)
+            if base < row.get("baseline", 1e9):
+                row.update(baseline=base, baseline_cpu=base_cpu, baseline_failed=failed)
+        out = work / f"{name}-out-{n}"
+        seconds, data, mem = epdoc_run(folders, out, work / f"{name}-cold-{n}.json", jobs, work,
+                                       sample=True)
+        print(f"  epdoc cold: {seconds:.2f} s, CPU {data['cpu']:.1f} s "
+              f"({data['counts']['converted']} converted, {data['jobs']} jobs)", flush=True)
+        if seconds < row.get("cold", 1e9):
+            row.update(cold=seconds, cold_cpu=data["cpu"], converted=data["counts"]["converted"],
+                       jobs=data["jobs"])
+        if mem:
+            row.update(peak_rss=max(row["peak_rss"], mem.rss),
+                       peak_pss=max(row["peak_pss"], mem.pss))
+    row["pages"] = pages(out)
     seconds, data, _ = epdoc_run(folders, out, work / f"{name}-warm.json", jobs, work)
     row.update(warm=seconds, warm_converted=data["counts"]["converted"])
     print(f"  epdoc warm: {seconds:.2f} s ({row['warm_converted']} converted)", flush=True)
@@ -195,14 +214,16 @@ def measure(name: str, folders, work: Path, jobs, skip_baseline: bool) -> dict:
 
 
 def table(rows) -> str:
-    head = ("corpus", "docs", "pages", "baseline", "cold", "cold ×", "warm", "one change",
-            "peak RSS", "peak PSS")
+    head = ("corpus", "docs", "pages", "baseline", "cold", "cold ×", "CPU base/cold", "warm",
+            "one change", "peak RSS", "peak PSS")
     lines = [head]
     for r in rows:
         base = r.get("baseline")
         ratio = f"{base / r['cold']:.2f}×" if base else "-"
         lines.append((r["corpus"], str(r["proposals"]), str(r["pages"]),
                       f"{base:.1f} s" if base else "-", f"{r['cold']:.1f} s", ratio,
+                      (f"{r['baseline_cpu']:.0f}/{r['cold_cpu']:.0f} s" if base
+                       else f"-/{r['cold_cpu']:.0f} s"),
                       f"{r['warm']:.2f} s", f"{r['one_changed']:.1f} s ({r['one_converted']})",
                       f"{r['peak_rss'] / MiB:.0f} MiB" if r["peak_rss"] else "-",
                       f"{r['peak_pss'] / MiB:.0f} MiB" if r["peak_pss"] else "-"))
@@ -218,6 +239,9 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="epdoc --jobs (default: its own)")
     p.add_argument("--no-baseline", action="store_true",
                    help="skip the pandoc baseline of the generated corpus (the slow part)")
+    p.add_argument("--repeat", type=int, default=3, metavar="N",
+                   help="baseline and cold runs of the real corpus, alternately; the best "
+                   "of each counts (default: 3; the generated corpus: once)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args(argv)
 
@@ -233,12 +257,12 @@ def main(argv=None) -> int:
                 shutil.copytree(folder, real / name,
                                 ignore=shutil.ignore_patterns("expected", "README.md"))
                 folders.append(real / name)
-        rows.append(measure("real", folders, work, args.jobs, False))
+        rows.append(measure("real", folders, work, args.jobs, False, max(1, args.repeat)))
         if args.generated:
             gen = work / "generated"
             generate(gen, args.generated, ROOT / "examples" / "proposals" / "images" /
                      "archive-flow.png")
-            rows.append(measure("generated", [gen], work, args.jobs, args.no_baseline))
+            rows.append(measure("generated", [gen], work, args.jobs, args.no_baseline, 1))
         print("\n" + table(rows))
         for r in rows:
             if r.get("baseline"):

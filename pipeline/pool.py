@@ -57,6 +57,9 @@ def _serve(conn, options) -> None:
             result = builder.convert(source)
         conn.send((index, result))
     conn.close()
+    from . import pandoc_server
+
+    pandoc_server.close_all()  # multiprocessing skips atexit: wait for our pandoc here
 
 
 class Worker:
