@@ -22,6 +22,7 @@ from . import theme as themes
 from .diagnostics import Diagnostic
 from .errors import EpdocError
 from .options import Options
+from .sources import readable
 
 
 @dataclass
@@ -141,6 +142,8 @@ DIAGRAM_COST = 20_000  # a diagram takes about as long as 20 kB of text (PDF and
 
 def expected_cost(source: Path) -> int:
     """How long a proposal may take to convert, roughly: its size, plus its diagrams."""
+    if not readable(source):  # what a conversion refuses is not read here either
+        return 0
     try:
         data = source.read_bytes()
     except OSError:

@@ -32,6 +32,7 @@ from urllib.parse import unquote
 from epdoc import __version__
 
 from . import atomic
+from .sources import readable
 
 FORMAT = 1
 DEFAULT_NAME = ".epdoc-cache"
@@ -242,6 +243,10 @@ class Cache:
     def key(self, source: Path) -> str:
         """The content key of `source`; it changes whenever its outputs could."""
         source = Path(source)
+        # read nothing a conversion would refuse (a symlink out of the folder, a file over
+        # the size limit, not a regular file): the conversion reports it
+        if not readable(source, self.options.max_input_bytes):
+            raise OSError(f"{source}: not read for the cache")
         data = source.read_bytes()
         text = data.decode("utf-8", "replace")
         parts = [self.env_digest, str(source), sha256_bytes(data), lint_config(source)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from .errors import InputError, LimitError
@@ -37,6 +38,18 @@ def discover(paths) -> list[Path]:
                 seen.add(key)
                 found.append(f)
     return found
+
+
+def readable(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
+    """True when `path` is a regular file inside its folder (symlinks resolved) within the
+    size limit: what may be read before `read_source` checks the rest."""
+    try:
+        real, folder = os.path.realpath(path), os.path.realpath(Path(path).parent)
+        st = os.stat(real)
+    except (OSError, ValueError):
+        return False
+    return os.path.commonpath([real, folder]) == folder and stat.S_ISREG(st.st_mode) \
+        and st.st_size <= max_bytes
 
 
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

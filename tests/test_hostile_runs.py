@@ -359,3 +359,26 @@ def test_files_outside_the_folder_are_never_read(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "outside the proposal's folder" in proc.stderr  # the picture, refused
     assert "KEEPHUGE" in html_text(tmp_path / "out" / "EP-996-huge.html")
+
+
+def test_a_proposal_symlinked_to_a_huge_file_is_not_read(tmp_path):
+    """A proposal that is a symlink out of its folder, or over the size limit, is refused
+    before anything reads it (the cache's look-up included)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    huge = outside / "huge.md"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 40)
+    src = tmp_path / "src"
+    src.mkdir()
+    os.symlink(huge, src / "EP-997-link.md")
+    big = src / "EP-998-big.md"
+    with open(big, "wb") as f:
+        f.truncate(1 << 40)  # inside, but far over --max-input-bytes
+    (src / "EP-999-fine.md").write_text(OK.replace("EP-970", "EP-999"))
+    proc = run_epdoc("build", src, "--to", "html", "-o", tmp_path / "out", timeout=120)
+    assert proc.returncode == 1
+    errs = errors(proc)
+    assert "outside its folder" in errs["EP-997-link.md"]
+    assert "--max-input-bytes" in errs["EP-998-big.md"]
+    assert (tmp_path / "out" / "EP-999-fine.html").is_file()
