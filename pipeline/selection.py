@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .cache import dependencies
 from .errors import UsageError
+from .sources import readable
 
 
 def _git(args, cwd: Path) -> str:
@@ -45,6 +46,9 @@ def select_changed(sources, changed: set[Path]) -> list[Path]:
         path = Path(os.path.normpath(Path(source).resolve()))
         if path in changed:
             picked.append(source)
+            continue
+        if not readable(Path(source)):
+            picked.append(source)  # read nothing a conversion refuses: the build reports it
             continue
         try:
             text = Path(source).read_text(encoding="utf-8", errors="replace")
