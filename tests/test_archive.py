@@ -16,7 +16,7 @@ import weasyprint
 from lxml import html as lxml_html
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from conftest import CORPUS, expected_record, run_epdoc
+from conftest import CORPUS, EXAMPLES, expected_record, run_epdoc
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 ENV = {"SOURCE_DATE_EPOCH": EPOCH}
@@ -350,7 +350,7 @@ def test_archive_index_links_every_version(archived):
 
 def test_bad_configuration_is_a_usage_error(tmp_path):
     (tmp_path / "epdoc.toml").write_text('[archive]\nstatus = ["Draft"]\n')
-    shutil.copy(CORPUS / f"{EP001}.md", tmp_path / f"{EP001}.md")
+    shutil.copy(EXAMPLES / "EP-010-offline-archive-format.md", tmp_path)
     proc = run_epdoc("archive", tmp_path, "--into", tmp_path / "A")
     assert proc.returncode == 2
     assert "epdoc.toml" in proc.stderr and "unknown archive setting 'status'" in proc.stderr
