@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = (ROOT.parent / "shared" / "corpus").resolve()
+CORPUS = Path(os.environ.get("EPDOC_CORPUS") or ROOT.parent / "shared" / "corpus").resolve()
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples" / "proposals"
 EPDOC = [sys.executable, "-m", "epdoc.pipeline.cli"]
