@@ -3,6 +3,7 @@ network opt-in, file names like options, concurrent builds, failed rebuilds and 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -188,7 +189,9 @@ def test_option_like_names_are_only_paths(tmp_path):
 
 
 def test_concurrent_builds_leave_complete_files(tmp_path):
-    """Two builds of the same proposals into one folder at once: every output complete."""
+    """Two builds of the same proposals into one folder at once, writing the same files at
+    the same time (no cache: with it the second build waits for the first and converts
+    nothing): every output complete."""
     src = tmp_path / "src"
     src.mkdir()
     for name in ("EP-901-link-attachment.md", "EP-931-within-depth.md",
@@ -198,10 +201,14 @@ def test_concurrent_builds_leave_complete_files(tmp_path):
         (src / f"EP-98{i}-fine.md").write_text(OK.replace("EP-970", f"EP-98{i}"))
     out = tmp_path / "out"
     procs = [subprocess.Popen([*EPDOC, "build", str(src), "--to", "html,pdf,docx", "-o",
-                               str(out), "--jobs", "1", "-q"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+                               str(out), "--jobs", "1", "-q", "--no-cache", "--report",
+                               str(tmp_path / f"report{i}.json")], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(2)]
     results = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
+    for i in range(2):  # both wrote every output
+        report = json.loads((tmp_path / f"report{i}.json").read_text())
+        assert [d["status"] for d in report["documents"]] == ["converted"] * 7
     built = sorted(p for p in out.iterdir() if p.suffix in (".html", ".pdf", ".docx"))
     assert len(built) == 7 * 3
     for path in built:
