@@ -135,10 +135,15 @@ def vet(data: bytes, name: str, options=None) -> Picture:
     limits = limits_of(options)
     key = (hashlib.sha256(data).digest(), limits)
     if key not in _checked:
-        if len(_checked) > 256:
+        if len(_checked) > 128:
             _checked.clear()
-        _checked[key] = _vet(data, limits)
+        pic = _vet(data, limits)
+        # remembered without a raster picture's bytes (the caller has them)
+        _checked[key] = pic if pic.mime == SVG else Picture(pic.mime, b"", pic.width,
+                                                              pic.height)
     pic = _checked[key]
+    if pic.mime != SVG:
+        pic = Picture(pic.mime, data, pic.width, pic.height)
     max_pixels = limits[0]
     if pic.mime != SVG and pic.width * pic.height > max_pixels:
         raise LimitError(
