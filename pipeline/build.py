@@ -101,7 +101,7 @@ class Builder:
     def convert(self, source: Path, outdir: Path | None = None) -> Result:
         outdir = Path(outdir or self.options.outdir)
         result = Result(source)
-        t0 = time.perf_counter()
+        t0, cpu = time.perf_counter(), time.process_time()
         try:
             doc = documents.load(source, self.options)
             result.record = doc.record
@@ -119,6 +119,7 @@ class Builder:
             if __import__("os").environ.get("EPDOC_DEBUG"):
                 traceback.print_exc()
         result.seconds["total"] = time.perf_counter() - t0
+        result.seconds["cpu"] = time.process_time() - cpu  # this process's, pandoc's not
         return result
 
 

@@ -12,12 +12,14 @@ import panflute as pf
 
 from epdoc import filters
 
-from . import depth, pandoc, positions
+from . import depth, fastwalk, pandoc, positions
 from .context import Context
 from .diagnostics import Diagnostic
 from .options import Options
 from .record import Proposal
 from .sources import read_source
+
+fastwalk.install()  # panflute's walk without rebuilding unchanged lists (same results)
 
 
 @dataclass
