@@ -21,6 +21,7 @@ from . import lint, names, writers
 from . import theme as themes
 from .diagnostics import Diagnostic
 from .errors import EpdocError
+from .imagesafe import DEFAULT_MAX_DEPTH
 from .options import Options
 from .sources import readable
 
@@ -62,6 +63,10 @@ def describe(exc: BaseException, path) -> str:
         return exc.oneline()
     if isinstance(exc, OSError):
         return f"{path}: {exc.strerror or exc} ({getattr(exc, 'filename', '') or 'I/O error'})"
+    if isinstance(exc, RecursionError):  # only past a raised --max-depth (pipeline/depth.py)
+        return (f"{names.printable(path)}: nesting is too deep for epdoc to process, within "
+                f"the nesting depth limit given (keep --max-depth at {DEFAULT_MAX_DEPTH} or "
+                "below)")
     return f"{path}: internal error: {type(exc).__name__}: {exc} (please report this)"
 
 

@@ -118,7 +118,9 @@ def check_front_matter(text: str, max_bytes: int, limit: int = DEFAULT_MAX_DEPTH
     try:
         root = yaml.compose(m.group(1), Loader=yaml.SafeLoader)
     except RecursionError:
-        raise too_deep("too many", limit, path, 2) from None
+        if limit > DEFAULT_MAX_DEPTH:
+            raise  # past a raised limit: too deep to process (build.describe says so)
+        raise too_deep(f"more than {limit}", limit, path, 2) from None
     except yaml.YAMLError:
         return  # not YAML pandoc accepts either: its error says where
     if root is None:

@@ -57,7 +57,9 @@ def load(path, options: Options | None = None) -> Document:
     try:
         ast = pandoc.read_markdown(text, path, **options.pandoc_limits)
     except RecursionError:  # Python's json module, on pandoc's deeply nested output
-        raise depth.too_deep("too many", max_depth, path) from None
+        if max_depth > depth.DEFAULT_MAX_DEPTH:
+            raise  # past a raised limit: too deep to process (build.describe says so)
+        raise depth.too_deep(f"more than {max_depth}", max_depth, path) from None
     depth.check_ast(ast, max_depth, path)  # before panflute, which recurses per level
     ast = positions.prepare_json(ast)
     gc_was = gc.isenabled()

@@ -389,3 +389,15 @@ def test_a_proposal_symlinked_to_a_huge_file_is_not_read(tmp_path):
     assert "outside its folder" in errs["EP-997-link.md"]
     assert "--max-input-bytes" in errs["EP-998-big.md"]
     assert (tmp_path / "out" / "EP-999-fine.html").is_file()
+
+
+def test_a_raised_depth_limit_still_gives_a_one_line_error(tmp_path):
+    """Past what Python's recursion allows, a raised --max-depth gives a one-line error
+    naming the option, never an internal error."""
+    src = tmp_path / "EP-989-deep.md"
+    src.write_text("# EP-989: Deep\n\n" + ">" * 300 + " x\n")
+    proc = run_epdoc("build", src, "--to", "html,pdf,docx", "-o", tmp_path / "out",
+                     "--max-depth", "1000")
+    assert proc.returncode == 1
+    line = errors(proc)["EP-989-deep.md"]
+    assert "--max-depth" in line and "internal error" not in line
