@@ -24,7 +24,9 @@ _compiled: OrderedDict = OrderedDict()
 _fonts = None
 
 
-class _Collect(logging.Handler):
+class Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings (first line of each)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -45,7 +47,7 @@ def prepare(html: str, base_url: str, fetcher, new_fonts):
         _fonts = new_fonts()
     key = hashlib.sha256(f"{base_url}\n{css}".encode()).hexdigest()
     if key not in _compiled:
-        handler = _Collect()
+        handler = Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
         try:

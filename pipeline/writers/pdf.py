@@ -49,15 +49,6 @@ def theme_fonts() -> FontConfiguration:
                 os.environ["FONTCONFIG_FILE"] = old
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage().splitlines()[0])
-
-
 def page_labels(pdf: pydyf.PDF) -> None:
     """Page labels (what a viewer shows as the page number) equal to the printed ones."""
     pdf.catalog["PageLabels"] = pydyf.Dictionary(
@@ -85,7 +76,7 @@ def render(html: str, *, base_url: str, roots, allow_network: bool, report,
     `limits`: the epdoc Options whose picture limits apply (pipeline/imagesafe.py)."""
     options = dict(options or {})
     fetcher = SafeFetcher(roots, allow_network, options=limits)
-    handler = _Collect()
+    handler = printcss.Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     finish = options.pop("finisher", None)
