@@ -181,7 +181,7 @@ def build(sources, options: Options, on_result=None, on_tick=None) -> list[Resul
 
     Up-to-date proposals come from the cache (unless options.cache is off); the others are
     converted by options.jobs worker processes, each proposal within options.timeout s."""
-    from . import pool
+    from . import pool, prefetch
     from .cache import Cache
 
     sources = [Path(s) for s in sources]
@@ -231,7 +231,8 @@ def build(sources, options: Options, on_result=None, on_tick=None) -> list[Resul
             todo.append((i, source))
         jobs = options.jobs or default_jobs()
         todo.sort(key=lambda task: -expected_cost(task[1]))  # longest first: no straggler
-        pool.run(todo, options, jobs, options.timeout, done, on_tick)
+        drawn_first = [task for task in todo if prefetch.has_diagrams(task[1])]
+        pool.run(todo, options, jobs, options.timeout, done, on_tick, drawn_first)
         if cache is not None and todo:
             cache.prune()
     return results

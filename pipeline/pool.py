@@ -112,17 +112,52 @@ def _stopped(worker: Worker) -> str:
     return how
 
 
-def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=None) -> None:
+class Drawer:
+    """The process drawing diagrams ahead (prefetch.py)."""
+
+    def __init__(self, ctx, options, tasks):
+        from . import prefetch
+
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=prefetch.serve, args=(child, options, list(tasks)),
+                                daemon=True)
+        self.proc.start()
+        child.close()
+
+    def kill(self) -> None:
+        for kill in (lambda: os.killpg(self.proc.pid, signal.SIGKILL),
+                     lambda: os.kill(self.proc.pid, signal.SIGKILL)):
+            try:
+                kill()
+                break
+            except (OSError, AttributeError):
+                continue
+        self.proc.join(5)
+        self.conn.close()
+
+
+def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=None,
+        prefetch=()) -> None:
     """Convert `tasks` [(index, source)] in up to `jobs` workers; call on_result(index,
-    Result) as each finishes, in the order they finish, and on_tick() about every 0.5 s."""
+    Result) as each finishes, in the order they finish, and on_tick() about every 0.5 s.
+    `prefetch`: tasks whose diagrams a process of its own draws first; each goes to a worker
+    once they are drawn (or that process has stopped)."""
     from .build import Result
 
-    pending = list(reversed(tasks))
+    pending = list(tasks)
     if not pending:
         return
     ctx = context()
     workers: list[Worker] = []
     jobs = max(1, min(jobs, len(pending)))
+    held = {index for index, _ in prefetch}
+    drawer = Drawer(ctx, options, prefetch) if held else None
+
+    def take():
+        for k, (index, _) in enumerate(pending):
+            if index not in held:
+                return pending.pop(k)
+        return None
 
     def fail(worker: Worker, message: str) -> None:
         index, source = worker.task
@@ -133,21 +168,36 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
 
     try:
         while pending or any(w.task for w in workers):
-            while len(workers) < jobs and pending:
+            while len(workers) < jobs:
                 workers.append(Worker(ctx, options))
             for w in workers:
-                if w.task is None and pending:
-                    w.send(pending.pop())
+                task = take() if w.task is None else None
+                if task:
+                    w.send(task)
             busy = [w for w in workers if w.task]
-            if not busy:
+            if not busy and drawer is None:
                 break
+            waiting = [x for w in busy for x in (w.conn, w.proc.sentinel)]
+            if drawer is not None:
+                waiting += [drawer.conn, drawer.proc.sentinel]
             wait_for = TICK if on_tick else None
-            if timeout:
+            if timeout and busy:
                 first = min(w.started for w in busy) + timeout
                 wait_for = min(wait_for or timeout, max(0.0, first - time.monotonic()))
-            ready = wait([x for w in busy for x in (w.conn, w.proc.sentinel)], wait_for)
+            ready = wait(waiting, wait_for)
             if on_tick:
                 on_tick()
+            if drawer is not None and (drawer.conn in ready or drawer.proc.sentinel in ready):
+                try:
+                    drawn = drawer.conn.recv()  # a proposal's diagrams are drawn
+                except (EOFError, OSError):
+                    drawn = None
+                if drawn is None:  # all drawn, or the drawer stopped: hold nothing back
+                    held.clear()
+                    drawer.kill()
+                    drawer = None
+                else:
+                    held.discard(drawn)
             for w in list(busy):
                 if w.conn in ready:
                     try:
@@ -171,6 +221,8 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
                     fail(w, f"took longer than {timeout:g} s and was stopped "
                             "(raise the limit with --timeout)")
     finally:
+        if drawer is not None:
+            drawer.kill()
         for w in workers:
             if w.task is None:
                 w.stop()

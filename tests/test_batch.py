@@ -257,3 +257,22 @@ def test_a_proposal_over_the_time_limit_is_stopped_and_the_rest_finish(tmp_path)
     assert (out / "EP-521-quick.pdf").is_file() and not (out / "EP-520-slow.pdf").exists()
     assert [p.name for p in out.rglob("*.tmp")] == []
     assert "error: " in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_diagrams_are_drawn_ahead_and_used(tmp_path):
+    from epdoc.pipeline import prefetch
+
+    src = tmp_path / "src"
+    src.mkdir()
+    catalog = src / "EP-011-proposal-catalog.md"
+    shutil.copy(EXAMPLES / "EP-011-proposal-catalog.md", catalog)
+    (src / "EP-504-plain.md").write_text(proposal("EP-504", "Plain"))
+    assert prefetch.has_diagrams(catalog) and not prefetch.has_diagrams(src / "EP-504-plain.md")
+    [code] = prefetch.diagram_sources(catalog, Options())
+    assert code.startswith("flowchart")
+    out = tmp_path / "out"
+    proc, report = build(src, out)
+    assert proc.returncode == 0, proc.stderr
+    assert set(statuses(report).values()) == {"converted"}
+    assert "data:image/svg+xml" in (out / "EP-011-proposal-catalog.html").read_text()
+    assert list((out / ".epdoc-cache" / "diagrams").glob("*.svg"))  # kept with the build
