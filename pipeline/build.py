@@ -102,6 +102,10 @@ class Builder:
         if unknown:
             raise ValueError(f"unknown format(s): {', '.join(unknown)}")
         self.writers = [registry[f](options, self.theme) for f in options.formats]
+        from . import html, pandoc, pandoc_server
+
+        # the syntax definitions the writers will give pandoc (pandoc_server.py)
+        pandoc_server.prefer(pandoc.executable(), html.syntax_definitions(self.theme))
 
     def convert(self, source: Path, outdir: Path | None = None) -> Result:
         outdir = Path(outdir or self.options.outdir)

@@ -255,6 +255,15 @@ class Server:
 
 
 _servers: dict[tuple[int, str, str], Server] = {}
+_preferred: tuple[str, ...] = ()
+
+
+def prefer(executable: str, args) -> None:
+    """Start this process's server with the syntax definitions among `args` (the ones the
+    conversions to come will ask for), so that reading first does not start one without."""
+    global _preferred
+    req = plan(executable, ["-f", "json", "-t", "html", *args])
+    _preferred = tuple(req.get("syntaxes", ())) if req else ()
 
 
 def server(executable: str, memory: str, syntaxes=None) -> Server:
@@ -268,7 +277,7 @@ def server(executable: str, memory: str, syntaxes=None) -> Server:
         if srv is not None:
             srv.close()
         srv = _servers[key] = Server(executable, memory,
-                                     tuple(syntaxes) if syntaxes is not None else ())
+                                     tuple(syntaxes) if syntaxes is not None else _preferred)
     return srv
 
 

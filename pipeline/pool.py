@@ -22,9 +22,10 @@ PRELOAD = "epdoc.pipeline.pool_preload"
 TICK = 0.5  # seconds between progress refreshes
 
 
-def context():
+def context(preload: bool = True):
     if sys.platform.startswith("linux"):
-        importlib.import_module(PRELOAD)
+        if preload:
+            importlib.import_module(PRELOAD)
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
@@ -113,14 +114,14 @@ def _stopped(worker: Worker) -> str:
 
 
 class Drawer:
-    """The process drawing diagrams ahead (prefetch.py)."""
+    """A process drawing diagrams ahead (prefetch.py): its `part` of `parts`."""
 
-    def __init__(self, ctx, options, tasks):
+    def __init__(self, ctx, options, tasks, part: int, parts: int):
         from . import prefetch
 
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=prefetch.serve, args=(child, options, list(tasks)),
-                                daemon=True)
+        self.proc = ctx.Process(target=prefetch.serve,
+                                args=(child, options, list(tasks), part, parts), daemon=True)
         self.proc.start()
         child.close()
 
@@ -140,18 +141,23 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
         prefetch=()) -> None:
     """Convert `tasks` [(index, source)] in up to `jobs` workers; call on_result(index,
     Result) as each finishes, in the order they finish, and on_tick() about every 0.5 s.
-    `prefetch`: tasks whose diagrams a process of its own draws first; each goes to a worker
-    once they are drawn (or that process has stopped)."""
+    `prefetch`: tasks whose diagrams processes of their own (up to `jobs`) draw first; each
+    goes to a worker once they are drawn (or a drawing process has stopped)."""
+    from . import prefetch as drawing
     from .build import Result
 
     pending = list(tasks)
     if not pending:
         return
-    ctx = context()
-    workers: list[Worker] = []
     jobs = max(1, min(jobs, len(pending)))
     held = {index for index, _ in prefetch}
-    drawer = Drawer(ctx, options, prefetch) if held else None
+    parts = max(1, min(jobs, sum(drawing.count_diagrams(s) for _, s in prefetch)))
+    # the drawers start first, without waiting for the workers' imports: they are the longest
+    drawers = [Drawer(context(preload=False), options, prefetch, k, parts)
+               for k in range(parts)] if held else []
+    drawn: dict[int, int] = {}  # proposal -> drawers done with its diagrams
+    ctx = context()
+    workers: list[Worker] = []
 
     def take():
         for k, (index, _) in enumerate(pending):
@@ -170,16 +176,19 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
         while pending or any(w.task for w in workers):
             while len(workers) < jobs:
                 workers.append(Worker(ctx, options))
+            # no more processes at work than jobs: a drawer takes a worker's turn (it draws
+            # for the longest proposals, so its diagrams come first)
+            free = jobs - len(drawers) - sum(1 for w in workers if w.task)
             for w in workers:
-                task = take() if w.task is None else None
+                task = take() if w.task is None and free > 0 else None
                 if task:
                     w.send(task)
+                    free -= 1
             busy = [w for w in workers if w.task]
-            if not busy and drawer is None:
+            if not busy and not drawers:
                 break
             waiting = [x for w in busy for x in (w.conn, w.proc.sentinel)]
-            if drawer is not None:
-                waiting += [drawer.conn, drawer.proc.sentinel]
+            waiting += [x for d in drawers for x in (d.conn, d.proc.sentinel)]
             wait_for = TICK if on_tick else None
             if timeout and busy:
                 first = min(w.started for w in busy) + timeout
@@ -187,17 +196,21 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
             ready = wait(waiting, wait_for)
             if on_tick:
                 on_tick()
-            if drawer is not None and (drawer.conn in ready or drawer.proc.sentinel in ready):
+            for d in [d for d in drawers if d.conn in ready or d.proc.sentinel in ready]:
                 try:
-                    drawn = drawer.conn.recv()  # a proposal's diagrams are drawn
+                    index = d.conn.recv()  # this drawer's share of a proposal is drawn
                 except (EOFError, OSError):
-                    drawn = None
-                if drawn is None:  # all drawn, or the drawer stopped: hold nothing back
+                    index = None  # it stopped early: hold nothing back (workers draw)
                     held.clear()
-                    drawer.kill()
-                    drawer = None
+                if isinstance(index, int):
+                    drawn[index] = drawn.get(index, 0) + 1
+                    if drawn[index] == parts:
+                        held.discard(index)
                 else:
-                    held.discard(drawn)
+                    d.kill()
+                    drawers.remove(d)
+            if not drawers:
+                held.clear()
             for w in list(busy):
                 if w.conn in ready:
                     try:
@@ -221,8 +234,8 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
                     fail(w, f"took longer than {timeout:g} s and was stopped "
                             "(raise the limit with --timeout)")
     finally:
-        if drawer is not None:
-            drawer.kill()
+        for d in drawers:
+            d.kill()
         for w in workers:
             if w.task is None:
                 w.stop()

@@ -19,11 +19,15 @@ FENCE = re.compile(rb"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?:mermaid|mmd)\b
                    re.M | re.I)
 
 
-def has_diagrams(source: Path) -> bool:
+def count_diagrams(source: Path) -> int:
     try:
-        return bool(FENCE.search(Path(source).read_bytes()))
+        return len(FENCE.findall(Path(source).read_bytes()))
     except OSError:
-        return False
+        return 0
+
+
+def has_diagrams(source: Path) -> bool:
+    return count_diagrams(source) > 0
 
 
 def diagram_sources(source: Path, options) -> list[str]:
@@ -53,20 +57,24 @@ def diagram_sources(source: Path, options) -> list[str]:
     return found
 
 
-def serve(conn, options, tasks) -> None:
-    """The prefetch process: draw each task's diagrams, then send its index."""
+def serve(conn, options, tasks, part: int = 0, parts: int = 1) -> None:
+    """A drawing process: draw its share (every `parts`-th diagram, from the `part`-th) of
+    each task's diagrams, then send the task's index; "done" at the end."""
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own process group: stopping it stops its renderer too
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["EPDOC_PANDOC_SERVER"] = "0"  # one quick pandoc read per proposal is enough
     from . import diagrams
 
+    n = 0
     for index, source in tasks:
         try:
             for code in diagram_sources(source, options):
-                diagrams.render(code, options)
+                if n % parts == part:
+                    diagrams.render(code, options)
+                n += 1
         except Exception:  # noqa: BLE001 - the worker converting it will say what is wrong
             pass
         conn.send(index)
-    conn.send(None)
+    conn.send("done")
     conn.close()
