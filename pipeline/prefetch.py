@@ -20,6 +20,10 @@ FENCE = re.compile(rb"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?:mermaid|mmd)\b
 
 
 def count_diagrams(source: Path) -> int:
+    from .sources import readable
+
+    if not readable(source):  # never read what the conversion would refuse
+        return 0
     try:
         return len(FENCE.findall(Path(source).read_bytes()))
     except OSError:
