@@ -9,10 +9,9 @@ import pypdf
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 
-def embedded_fonts(path: Path) -> set[str]:
-    """Every /BaseFont in the file (pages, forms, patterns, annotations), subset tag removed."""
-    reader = pypdf.PdfReader(str(path))
-    seen, fonts = set(), set()
+def font_dicts(reader: pypdf.PdfReader) -> list[DictionaryObject]:
+    """Every /Font dictionary reachable from the pages (forms, patterns, annotations)."""
+    seen, fonts = set(), []
 
     def walk(obj):
         if isinstance(obj, IndirectObject):
@@ -22,9 +21,8 @@ def embedded_fonts(path: Path) -> set[str]:
             seen.add(key)
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
-            if obj.get("/Type") == "/Font" and "/BaseFont" in obj:
-                name = str(obj["/BaseFont"]).lstrip("/")
-                fonts.add(name.split("+", 1)[1] if "+" in name[:7] else name)
+            if obj.get("/Type") == "/Font":
+                fonts.append(obj)
             for k, v in obj.items():
                 if k not in ("/Parent", "/P", "/Dest", "/A"):
                     walk(v)
@@ -34,6 +32,16 @@ def embedded_fonts(path: Path) -> set[str]:
 
     for page in reader.pages:
         walk(page)
+    return fonts
+
+
+def embedded_fonts(path: Path) -> set[str]:
+    """Every /BaseFont in the file, subset tag removed."""
+    fonts = set()
+    for font in font_dicts(pypdf.PdfReader(str(path))):
+        if "/BaseFont" in font:
+            name = str(font["/BaseFont"]).lstrip("/")
+            fonts.add(name.split("+", 1)[1] if "+" in name[:7] else name)
     return fonts
 
 

@@ -14,7 +14,7 @@ import pypdf
 import pytest
 import weasyprint
 from lxml import html as lxml_html
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pdfread import font_dicts
 
 from conftest import CORPUS, EXAMPLES, expected_record, run_epdoc
 
@@ -164,28 +164,9 @@ def test_pdf_is_pdfa_3b(archived):
 
 
 def _fonts(reader):
-    seen, fonts = set(), []
-
-    def walk(obj):
-        if isinstance(obj, IndirectObject):
-            if (obj.idnum, obj.generation) in seen:
-                return
-            seen.add((obj.idnum, obj.generation))
-            obj = obj.get_object()
-        if isinstance(obj, DictionaryObject):
-            if obj.get("/Type") == "/Font" and obj.get("/Subtype") != "/CIDFontType2" \
-                    and obj.get("/Subtype") != "/CIDFontType0":
-                fonts.append(obj)
-            for k, v in obj.items():
-                if k not in ("/Parent", "/P", "/Dest", "/A"):
-                    walk(v)
-        elif isinstance(obj, ArrayObject):
-            for v in obj:
-                walk(v)
-
-    for page in reader.pages:
-        walk(page)
-    return fonts
+    """The top-level font dictionaries (not the CID descendants)."""
+    return [f for f in font_dicts(reader)
+            if f.get("/Subtype") not in ("/CIDFontType2", "/CIDFontType0")]
 
 
 @pytest.mark.parametrize(("key", "stem"), [("EP-003", EP003), ("EP-001", EP001)])

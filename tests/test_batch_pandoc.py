@@ -74,8 +74,7 @@ def test_a_dead_server_is_replaced():
 def test_code_in_the_themes_own_syntaxes_is_highlighted_as_by_the_command(monkeypatch):
     th = theme.load()
     extra = page.syntax_definitions(th)
-    if not extra:
-        pytest.skip("the theme defines no syntaxes")
+    assert extra, "the theme defines its own syntaxes (styles/syntax/)"
     args = ["--sandbox", "-f", "json", "-t", "html5", "--syntax-highlighting=pygments", *extra]
     assert pandoc_server.plan(pandoc.executable(), args)["syntaxes"]
     ast = json.dumps(pandoc.read_markdown(

@@ -21,8 +21,8 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 @pytest.fixture(scope="module")
 def corpus_make(tmp_path_factory, corpus):
     """`make pdf` over the corpus: each proposal's PDF and build/packet.pdf, one command."""
-    if not shutil.which("make") or not (ROOT / ".venv" / "bin" / "epdoc").exists():
-        pytest.skip("make or .venv/bin/epdoc missing")
+    assert shutil.which("make") and (ROOT / ".venv" / "bin" / "epdoc").exists(), \
+        "make setup installs .venv/bin/epdoc"
     out = tmp_path_factory.mktemp("make-pdf")
     proc = subprocess.run(["make", "-s", "pdf", f"PROPOSALS={corpus}", f"OUT={out}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
