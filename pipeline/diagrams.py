@@ -31,6 +31,7 @@ LABELS_AS_TEXT = {"htmlLabels": False}
 CONFIG = {
     "htmlLabels": False,
     "securityLevel": "strict",
+    "handDrawnSeed": 1,  # rough.js shapes (class, requirement...) the same on every run
     "fontFamily": FONT_STACK,
     "themeVariables": {"fontFamily": FONT_STACK},
     "flowchart": LABELS_AS_TEXT,

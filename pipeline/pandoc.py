@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pypandoc
 
@@ -19,12 +21,19 @@ DEFAULT_TIMEOUT = 120.0
 
 @functools.cache
 def executable() -> str:
+    """The pandoc pypandoc-binary ships (the pinned one), unless PYPANDOC_PANDOC names
+    another; pypandoc's own search would take a newer pandoc found on PATH."""
+    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+    if not os.environ.get("PYPANDOC_PANDOC") and os.access(bundled, os.X_OK):
+        return str(bundled)
     return pypandoc.get_pandoc_path()
 
 
 @functools.cache
 def version() -> str:
-    return pypandoc.get_pandoc_version()
+    out = subprocess.run([executable(), "--version"], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return re.match(r"\S+\s+([\d.]+)", out).group(1)
 
 
 def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY,

@@ -151,7 +151,7 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
         return
     jobs = max(1, min(jobs, len(pending)))
     held = {index for index, _ in prefetch}
-    parts = max(1, min(jobs, sum(drawing.count_diagrams(s) for _, s in prefetch)))
+    parts = max(1, min(jobs - 1, sum(drawing.count_diagrams(s) for _, s in prefetch)))
     # the drawers start first, without waiting for the workers' imports: they are the longest
     drawers = [Drawer(context(preload=False), options, prefetch, k, parts)
                for k in range(parts)] if held else []

@@ -5,7 +5,9 @@ Drawing a diagram (mermaid in QuickJS) takes one to three seconds, one after ano
 worker converting its proposal: a proposal with three diagrams was the longest part of a whole
 build. Here they are drawn from the start into the diagram cache (pipeline/diagrams.py), and a
 proposal with diagrams goes to a worker once they are there, so its conversion finds them.
-Nothing depends on it: a diagram not drawn ahead is drawn by the worker, as before.
+Nothing depends on it: a diagram not drawn ahead is drawn by the worker, as before. The
+diagrams are found without pandoc, by the fences CommonMark would see, and the renderer stops
+as soon as the last one is drawn.
 """
 
 from __future__ import annotations
@@ -34,31 +36,41 @@ def has_diagrams(source: Path) -> bool:
     return count_diagrams(source) > 0
 
 
+OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+
+
+def fenced_code(text: str) -> list[tuple[str, str]]:
+    """(info word, code) of each fenced code block that starts at the left margin (up to
+    three spaces in), found as CommonMark finds them: a fence inside another fence is code.
+    Blocks inside lists or quotes are not looked for (their worker draws them)."""
+    found, lines = [], text.splitlines()
+    i = 0
+    while i < len(lines):
+        m = OPEN.match(lines[i])
+        i += 1
+        if not m or (m.group(2)[0] == "`" and "`" in m.group(3)):
+            continue
+        indent, fence, info = len(m.group(1)), m.group(2), m.group(3).strip()
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        body = []
+        while i < len(lines) and not close.match(lines[i]):
+            line = lines[i]
+            body.append(line[min(indent, len(line) - len(line.lstrip(" "))):])
+            i += 1
+        i += 1  # the closing fence (or the end of the text, which closes it too)
+        found.append((info.split()[0] if info else "", "\n".join(body)))
+    return found
+
+
 def diagram_sources(source: Path, options) -> list[str]:
-    """The text of each mermaid code block, as the diagrams filter will render it."""
+    """The text of each mermaid code block, as the diagrams filter will render it (read
+    with the same checks as the conversion, without starting pandoc)."""
     from epdoc.filters.diagrams import LANGS
 
-    from . import pandoc
     from .sources import read_source
 
     text = read_source(Path(source), options.max_input_bytes)
-    ast = pandoc.read_markdown(text, source, **options.pandoc_limits)
-    found = []
-
-    def visit(node):
-        if isinstance(node, dict):
-            if node.get("t") == "CodeBlock":
-                (_, classes, _), code = node["c"]
-                if classes and classes[0].lower() in LANGS:
-                    found.append(code)
-            else:
-                visit(node.get("c"))
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(ast.get("blocks", []))
-    return found
+    return [code for info, code in fenced_code(text) if info.lower() in LANGS]
 
 
 def serve(conn, options, tasks, part: int = 0, parts: int = 1) -> None:
@@ -67,8 +79,7 @@ def serve(conn, options, tasks, part: int = 0, parts: int = 1) -> None:
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own process group: stopping it stops its renderer too
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ["EPDOC_PANDOC_SERVER"] = "0"  # one quick pandoc read per proposal is enough
-    from . import diagrams
+    from . import diagram_worker, diagrams
 
     n = 0
     for index, source in tasks:
@@ -79,6 +90,8 @@ def serve(conn, options, tasks, part: int = 0, parts: int = 1) -> None:
                 n += 1
         except Exception:  # noqa: BLE001 - the worker converting it will say what is wrong
             pass
+        if index == tasks[-1][0]:
+            diagram_worker.stop_all()  # before its engine gets ready for a next diagram
         conn.send(index)
     conn.send("done")
     conn.close()
