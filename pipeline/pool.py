@@ -141,8 +141,9 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
         prefetch=()) -> None:
     """Convert `tasks` [(index, source)] in up to `jobs` workers; call on_result(index,
     Result) as each finishes, in the order they finish, and on_tick() about every 0.5 s.
-    `prefetch`: tasks whose diagrams processes of their own (up to `jobs`) draw first; each
-    goes to a worker once they are drawn (or a drawing process has stopped)."""
+    `prefetch`: tasks whose diagrams processes of their own (one, or up to `jobs - 1`) draw
+    first, while workers convert the other proposals; each goes to a worker once they are
+    drawn (or a drawing process has stopped)."""
     from . import prefetch as drawing
     from .build import Result
 
