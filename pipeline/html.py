@@ -38,8 +38,10 @@ def copy_doc(document: Document) -> pf.Doc:
     return doc
 
 
-def pandoc_html(doc: pf.Doc, theme, options, path=None) -> tuple[str, str]:
-    """(highlighting CSS, sanitized body HTML) for a document AST."""
+def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str, str]:
+    """(highlighting CSS, sanitized body HTML) for a document AST. `place(path, bytes)`
+    copies each local picture shown and gives the path the page uses (pipeline/pictures.py);
+    without it, pictures keep their paths."""
     data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
     args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",
             f"--template={theme.root / 'templates' / 'body.pandoc'}",
@@ -48,13 +50,10 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None) -> tuple[str, str]:
     css, _, body = out.partition(SPLIT)
     css = re.sub(r"[-a-z]*user-select:\s*none;", "", css)  # not CSS WeasyPrint knows
     src_dir = Path(path).parent.resolve() if path else Path.cwd()
-    images = imagesafe.HtmlImages(src_dir, options)
+    images = imagesafe.HtmlImages(src_dir, options, place)
     body = sanitize.clean(body, img_src=images)
     images.check(path)  # a picture over a limit fails the proposal
     depth.check_html(body, getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH), path)
-    context = getattr(doc, "epdoc", None)
-    if context is not None:  # raw <img> pictures, for the HTML writer to copy
-        context.state["html_images"] = images.local
     return css, body
 
 

@@ -259,9 +259,10 @@ class HtmlImages:
     by the sanitizer: the same rules as for markdown images; a refused source is dropped.
     Pictures over a limit are kept in `over_limit` for `check()` to raise."""
 
-    def __init__(self, root: Path, options=None):
+    def __init__(self, root: Path, options=None, place=None):
         self.root = Path(root)
         self.options = options
+        self.place = place  # place(clean path, checked bytes) -> path the page uses
         self.local: list[str] = []  # clean relative paths of the local pictures kept
         self.over_limit: list[LimitError] = []
 
@@ -281,7 +282,7 @@ class HtmlImages:
             if scheme or parts.netloc:
                 return None
             path, clean = local_file(url, self.root)
-            vet(read_file(path), clean, self.options)
+            pic = vet(read_file(path), clean, self.options)
         except Refused:
             return None
         except LimitError as e:
@@ -289,7 +290,8 @@ class HtmlImages:
             return None
         if clean not in self.local:
             self.local.append(clean)
-        return quote(clean, safe="/")
+        shown = self.place(clean, pic.data) if self.place else clean
+        return quote(shown, safe="/")
 
     def check(self, path=None) -> None:
         if self.over_limit:

@@ -1,33 +1,17 @@
-"""HTML: a standalone page from the Jinja2 template, images copied beside it."""
+"""HTML: a standalone page from the Jinja2 template, pictures copied beside it
+(pipeline/pictures.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
 
-import panflute as pf
-
-from .. import atomic, fixups, imagesafe, inline, reference
+from .. import atomic, fixups, inline, pictures, reference
 from .. import html as page
 from . import Writer
 
 ASSETS = "assets"
-
-
-def local_images(doc):
-    """Relative image paths (already checked by the images filter)."""
-    found = []
-
-    def action(elem, _doc):
-        if isinstance(elem, pf.Image):
-            parts = urlsplit(elem.url)
-            if not parts.scheme and not parts.netloc and parts.path:
-                found.append(unquote(parts.path))
-
-    doc.walk(action)
-    return found
 
 
 def copy_file(src: Path, dst: Path) -> None:
@@ -38,20 +22,6 @@ def copy_file(src: Path, dst: Path) -> None:
         shutil.copyfile(src, tmp)
 
 
-def copy_picture(src_dir: Path, rel: str, outdir: Path, options) -> None:
-    """A checked picture (SVG scrubbed) from the proposal's folder to the same place
-    beside the page; `rel` is never allowed to climb out of either folder."""
-    try:
-        path, clean = imagesafe.local_file(quote(rel, safe="/"), src_dir)
-        pic = imagesafe.vet(imagesafe.read_file(path), clean, options)
-    except imagesafe.Refused:
-        return
-    target = outdir / clean
-    if target.is_file() and target.read_bytes() == pic.data:
-        return
-    atomic.write_bytes(target, pic.data)
-
-
 class HtmlWriter(Writer):
     name = "html"
     ext = "html"
@@ -59,15 +29,13 @@ class HtmlWriter(Writer):
     def render(self, document, outdir: Path) -> str:
         doc = page.copy_doc(document)
         fixups.apply(doc, document, self.name, self.options)
-        css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
         outdir = Path(outdir)
         src_dir = document.source.parent.resolve()
+        copying = not self.options.self_contained and outdir.resolve() != src_dir
+        place = pictures.Publisher(src_dir, outdir).place if copying else None
+        css, body = page.pandoc_html(doc, self.theme, self.options, document.source, place)
         if self.options.self_contained:
             return self.self_contained(document, body, css, outdir)
-        if outdir.resolve() != src_dir:
-            shown = local_images(doc) + document.context.state.get("html_images", [])
-            for rel in dict.fromkeys(shown):
-                copy_picture(src_dir, rel, outdir, self.options)
         fonts = outdir / ASSETS / "fonts"
         for family in self.theme.tokens["fonts"]["faces"]:
             for f in self.theme.font_files(family).values():
