@@ -1,13 +1,13 @@
 """Diagrams drawn ahead: a process of their own renders the mermaid diagrams of the proposals
 about to be converted, while the workers convert the others.
 
-Drawing a diagram (mermaid in QuickJS) takes one to three seconds, one after another in the
-worker converting its proposal: a proposal with three diagrams was the longest part of a whole
-build. Here they are drawn from the start into the diagram cache (pipeline/diagrams.py), and a
-proposal with diagrams goes to a worker once they are there, so its conversion finds them.
-Nothing depends on it: a diagram not drawn ahead is drawn by the worker, as before. The
-diagrams are found without pandoc, by the fences CommonMark would see, and the renderer stops
-as soon as the last one is drawn.
+Drawing a diagram takes up to a second or more (mermaid's JavaScript, see
+pipeline/diagram_worker.py), one after another in the worker converting its proposal: a
+proposal with three diagrams was the longest part of a whole build. Here they are drawn from
+the start into the diagram cache (pipeline/diagrams.py), and a proposal with diagrams goes to
+a worker once they are there, so its conversion finds them. Nothing depends on it: a diagram
+not drawn ahead is drawn by the worker, as before. The diagrams are found without pandoc, by
+the fences CommonMark would see, and the renderer stops as soon as the last one is drawn.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ def fenced_code(text: str) -> list[tuple[str, str]]:
     """(info word, code) of each fenced code block that starts at the left margin (up to
     three spaces in), found as CommonMark finds them: a fence inside another fence is code.
     Blocks inside lists or quotes are not looked for (their worker draws them)."""
-    found, lines = [], text.splitlines()
+    lines = re.split(r"\r\n?|\n", text)  # CommonMark's line endings only
+    if lines and lines[-1] == "":
+        lines.pop()
+    found = []
     i = 0
     while i < len(lines):
         m = OPEN.match(lines[i])

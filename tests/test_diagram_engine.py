@@ -27,6 +27,8 @@ FENCES = {
     "backtick in the info": "```mer`maid\nx\n```\n",
     "closing fence too short": "````mermaid\na\n```\nb\n````\n",
     "four spaces is not a fence": "    ```mermaid\n    x\n    ```\n",
+    "windows line endings": "```mermaid\r\ngraph TD\r\n  A-->B\r\n```\r\n",
+    "a line separator is not a line end": "```mermaid\ngraph TD\n  A[x\u2028y]-->B\n```\n",
 }
 
 
