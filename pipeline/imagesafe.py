@@ -263,7 +263,6 @@ class HtmlImages:
         self.root = Path(root)
         self.options = options
         self.place = place  # place(clean path, checked bytes) -> path the page uses
-        self.local: list[str] = []  # clean relative paths of the local pictures kept
         self.over_limit: list[LimitError] = []
 
     def __call__(self, src: str) -> str | None:
@@ -288,8 +287,6 @@ class HtmlImages:
         except LimitError as e:
             self.over_limit.append(e)
             return None
-        if clean not in self.local:
-            self.local.append(clean)
         shown = self.place(clean, pic.data) if self.place else clean
         return quote(shown, safe="/")
 

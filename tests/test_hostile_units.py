@@ -76,13 +76,15 @@ def test_sanitizer_image_policy(tmp_path):
     (tmp_path / "fake.png").write_text("not a picture")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "p.png").write_bytes(png((8, 8)))
-    policy = imagesafe.HtmlImages(tmp_path, Options())
+    placed = []
+    policy = imagesafe.HtmlImages(tmp_path, Options(),
+                                  place=lambda clean, data: placed.append((clean, data)) or clean)
     html = ('<img src="ok.png"><img src="fake.png"><img src=".hidden/p.png">'
             '<img src="/etc/passwd"><img src="../x.png"><img src="http://127.0.0.1/x.png">'
             '<img src="//127.0.0.1/x.png"><img src="file:///etc/passwd">')
     out = sanitize.clean(html, img_src=policy)
     assert out.count("src=") == 1 and 'src="ok.png"' in out
-    assert policy.local == ["ok.png"]
+    assert placed == [("ok.png", png((8, 8)))]  # the one local picture kept, checked
     networked = imagesafe.HtmlImages(tmp_path, Options(allow_network=True))
     assert 'src="http://127.0.0.1/x.png"' in sanitize.clean(html, img_src=networked)
 
