@@ -28,7 +28,6 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from epdoc import __version__
 
-from . import atomic, pandoc, reproducible
+from . import atomic, git, pandoc, reproducible
 from . import index as indexes
 from . import theme as themes
 from .build import Builder, describe
@@ -54,6 +53,7 @@ SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 TOP_FILES = {SUMS, "index.html", "index.json"}
 SOURCE_DIR = "source"
+STAGING = ".staging-"  # a version being written; a leftover of an interrupted run
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VERSION_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?$")
 
@@ -171,15 +171,6 @@ def read_sums(path: Path) -> dict[str, str]:
 
 # --- where the source came from -----------------------------------------------------------
 
-def _git(cwd: Path, *args) -> str | None:
-    try:
-        proc = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
-                              timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
-
-
 def _public_url(url: str) -> str:
     """A remote URL without user name or password."""
     parts = urlsplit(url)
@@ -189,18 +180,19 @@ def _public_url(url: str) -> str:
 
 
 def git_origin(source: Path, files: list[Path]) -> dict | None:
-    """Commit, path in the repository, remote and whether the files differ from the commit."""
-    folder = source.parent.resolve()
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    if not top:
+    """Commit, path in the repository, remote and whether the files differ from the commit;
+    None unless the source lies in the repository of the working directory."""
+    repo = git.repository()
+    path = repo.relative(source) if repo else None
+    if path is None:
         return None
-    info: dict = {"commit": _git(folder, "rev-parse", "--verify", "-q", "HEAD"),
-                  "path": Path(os.path.relpath(source.resolve(), top)).as_posix()}
-    tracked = _git(folder, "ls-files", "--error-unmatch", "--", str(source.resolve()))
-    info["tracked"] = tracked is not None
-    status = _git(folder, "status", "--porcelain", "--", *[str(f.resolve()) for f in files])
+    info: dict = {"commit": repo.optional("rev-parse", "--verify", "-q", "HEAD"),
+                  "path": path}
+    info["tracked"] = repo.optional("ls-files", "--error-unmatch", "--", path) is not None
+    inside = [p for p in (repo.relative(f) for f in files) if p is not None]
+    status = repo.optional("status", "--porcelain", "--", *inside)
     info["modified"] = bool(status) or not info["tracked"]
-    remote = _git(folder, "config", "--get", "remote.origin.url")
+    remote = repo.optional("config", "--get", "remote.origin.url")
     if remote:
         info["remote"] = _public_url(remote)
     return info
@@ -279,6 +271,19 @@ def locked(root: Path):
         os.close(fd)
 
 
+def remove_staging(root: Path) -> None:
+    """Remove what interrupted runs left (the caller holds the archive's lock)."""
+    for leftover in root.glob(f"{STAGING}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            for p in leftover.rglob("*"):  # a folder made read-only cannot be emptied
+                if p.is_dir() and not p.is_symlink():
+                    p.chmod(0o755)
+            leftover.chmod(0o755)
+            shutil.rmtree(leftover)
+        elif leftover.is_file() or leftover.is_symlink():
+            leftover.unlink()
+
+
 def make_read_only(path: Path) -> None:
     for p in sorted(path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         p.chmod(0o555 if p.is_dir() else 0o444)
@@ -351,7 +356,7 @@ class Archive:
             attach_sources=True, source_date_epoch=epoch)
         builder = Builder(options)
         key_dir = self.root / key
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=self.root))
         try:
             scratch = staging / ".build"
             scratch.mkdir()
@@ -445,6 +450,7 @@ class Archive:
             raise ArchiveError(f"cannot write to the archive: {e.strerror or e}", self.root,
                                hint="check the folder and its permissions") from None
         with locked(self.root):
+            remove_staging(self.root)
             for source in sources:
                 outcome = self.add(source)
                 outcomes.append(outcome)
@@ -520,7 +526,7 @@ def write_if_changed(path: Path, text: str) -> None:
 
 @dataclass
 class Problem:
-    kind: str  # changed | missing | appeared | unreadable
+    kind: str  # changed | missing | appeared | unreadable | staging
     path: str
     detail: str = ""
 
@@ -558,9 +564,14 @@ def verify(root: Path) -> tuple[list[Problem], dict]:
             # listed by a manifest but not in the ledger: reported below as appeared
     seen = set()
     for p in sorted(root.rglob("*")):
-        if p.is_dir():
-            continue
         rel = p.relative_to(root).as_posix()
+        if p.is_dir():
+            if p.parent == root and p.name.startswith(STAGING):
+                problems.append(Problem("staging", rel, "left by an interrupted `epdoc "
+                                        "archive`; the next run into this folder removes it"))
+            continue
+        if "/" in rel and rel.startswith(STAGING):
+            continue  # named once, as its folder
         seen.add(rel)
         if rel in TOP_FILES:
             continue

@@ -5,38 +5,35 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from pathlib import Path
 
+from . import git
 from .cache import dependencies
 from .errors import UsageError
 from .sources import readable
 
 
-def _git(args, cwd: Path) -> str:
-    try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              timeout=120, check=False)
-    except FileNotFoundError:
-        raise UsageError("--changed-since needs git, which is not installed") from None
-    if proc.returncode != 0:
-        first = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[0]
-        raise UsageError(f"git {' '.join(args)} failed: {first}",
-                         hint="--changed-since takes a commit, branch or tag of this repository")
-    return proc.stdout
-
-
-def changed_files(ref: str, where: Path) -> set[Path]:
+def changed_files(ref: str) -> set[Path]:
     """Files changed between `ref` and the working tree (committed, staged, unstaged,
-    deleted, and new untracked files), as absolute paths."""
-    where = Path(where).resolve()
-    if where.is_file():
-        where = where.parent
-    top = Path(_git(["rev-parse", "--show-toplevel"], where).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
-    names = _git(["diff", "--name-only", "--no-renames", "-z", ref, "--"], top).split("\0")
-    names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
-    return {Path(os.path.normpath(top / n)) for n in names if n}
+    deleted, and new untracked files), as absolute paths, in the repository that holds the
+    working directory (never one found in the proposals' folders)."""
+    repo = git.repository()
+    if repo is None:
+        raise UsageError(f"--changed-since needs a git repository, and the working directory "
+                         f"{os.getcwd()} is not in one",
+                         hint="run epdoc from inside the repository that holds the proposals")
+    try:
+        if repo.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode:
+            raise UsageError(f"--changed-since {ref}: no such commit, branch or tag in the "
+                             f"repository {repo.work_tree}",
+                             hint="fetch it first, e.g. git fetch origin main")
+        names = repo.output("diff", "--no-ext-diff", "--no-textconv", "--name-only",
+                            "--no-renames", "-z", ref, "--").split("\0")
+        names += repo.output("ls-files", "--others", "--exclude-standard", "-z").split("\0")
+    except git.GitError as exc:
+        raise UsageError(exc.message, hint="--changed-since takes a commit, branch or tag "
+                         "of this repository") from None
+    return {Path(os.path.normpath(repo.work_tree / n)) for n in names if n}
 
 
 def select_changed(sources, changed: set[Path]) -> list[Path]:

@@ -66,11 +66,13 @@ def _build(root):
     git(src, "add", ".")
     git(src, "commit", "-q", "-m", "proposals")
     archive = root / "A"
-    runs = {"default": run_epdoc("archive", src, "--into", archive, env=ENV),
-            "draft": run_epdoc("archive", src, "--into", archive, "--status", "Draft", env=ENV)}
+    # run from the repository, as a maintainer does: git is asked about it and no other
+    runs = {"default": run_epdoc("archive", src, "--into", archive, env=ENV, cwd=src),
+            "draft": run_epdoc("archive", src, "--into", archive, "--status", "Draft", env=ENV,
+                               cwd=src)}
     (root / "before.json").write_text(json.dumps(snapshot(archive)))
     runs["again"] = run_epdoc("archive", src, "--into", archive, "--status",
-                              "Implemented,Draft", env=ENV)
+                              "Implemented,Draft", env=ENV, cwd=src)
     (root / "runs.json").write_text(json.dumps(
         {k: {"returncode": r.returncode, "stdout": r.stdout, "stderr": r.stderr}
          for k, r in runs.items()}))

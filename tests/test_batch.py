@@ -46,9 +46,10 @@ def write_corpus(src: Path) -> None:
     (src / "EP-504-plain.md").write_text(proposal("EP-504", "Plain"))
 
 
-def build(src, out, *extra, env=None):
+def build(src, out, *extra, env=None, cwd=None):
     proc = run_epdoc("build", src, "--to", ",".join(FORMATS), "-o", out,
-                     "--report", out.parent / f"{out.name}-report.json", *extra, env=env)
+                     "--report", out.parent / f"{out.name}-report.json", *extra, env=env,
+                     cwd=cwd)
     report = json.loads((out.parent / f"{out.name}-report.json").read_text())
     return proc, report
 
@@ -209,7 +210,8 @@ def test_shard_and_changed_since_select_the_right_proposals(built, tmp_path):
     base.write_text(base.read_text() + "\nA change.\n")
     (repo / "EP-505-new.md").write_text(proposal("EP-505", "New"))
     env = {"GIT_CONFIG_GLOBAL": os.devnull}
-    proc, report = build(repo, work_out, "--changed-since", "HEAD", env=env)
+    # git runs in the repository of the working directory, as in CI
+    proc, report = build(repo, work_out, "--changed-since", "HEAD", env=env, cwd=repo)
     assert proc.returncode == 0, proc.stderr
     assert sorted(statuses(report)) == ["EP-501-linking.md", "EP-502-base.md", "EP-505-new.md"]
     assert report["selection"]["found"] == 5 and report["selection"]["selected"] == 3
@@ -223,8 +225,11 @@ def test_shard_and_changed_since_select_the_right_proposals(built, tmp_path):
 
     bad = run_epdoc("build", repo, "-o", work_out, "--shard", "3/2")
     assert bad.returncode == 2 and "--shard 3/2" in bad.stderr
-    bad = run_epdoc("build", repo, "-o", work_out, "--changed-since", "no-such-ref")
+    bad = run_epdoc("build", repo, "-o", work_out, "--changed-since", "no-such-ref", cwd=repo)
     assert bad.returncode == 2 and "no-such-ref" in bad.stderr
+    outside = run_epdoc("build", repo, "-o", work_out, "--changed-since", "HEAD",
+                        cwd=tmp_path)
+    assert outside.returncode == 2 and "not in one" in outside.stderr, outside.stderr
 
 
 def test_github_actions_get_annotations(built):

@@ -147,7 +147,7 @@ def select(files, args) -> tuple[list[Path], dict]:
     selection = {"found": len(files), "changed_since": args.changed_since, "shard": args.shard}
     why = []
     if args.changed_since:
-        changed = changed_files(args.changed_since, args.paths[0])
+        changed = changed_files(args.changed_since)
         files = select_changed(files, changed)
         why.append(f"no proposal changed since {args.changed_since}")
     if args.shard:
