@@ -2,14 +2,15 @@
 """Images: relative files must exist inside the proposal's folder (symlinks resolved, no
 hidden folders) and be real pictures within the limits (pipeline/imagesafe.py); anything
 else is replaced by its alt text with a warning, so no format ever reads outside the folder.
-A picture over a limit (pixels, SVG elements) fails the proposal with a one-line error."""
+A picture over a limit (pixels, SVG elements), or whose path no file can have (a NUL, a name
+over 255 bytes: pipeline/proposalpath.py), fails the proposal with a one-line error."""
 
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline import context, imagesafe
+from epdoc.pipeline import context, imagesafe, proposalpath
 from epdoc.pipeline.errors import LimitError
 
 ORDER = 40
@@ -37,6 +38,8 @@ def check(elem, ctx):
             return None if ctx.options.allow_network else "remote"
         if scheme or url.startswith(("/", "\\")) or parts.netloc:
             return "absolute paths and other schemes are not allowed"
+        # a path no file can have (NUL, too long, ...) fails the proposal, located
+        proposalpath.check(unquote(parts.path), "picture path")
         path, clean = imagesafe.local_file(url, ctx.source_dir)
         imagesafe.vet(imagesafe.read_file(path), clean, ctx.options)
     except imagesafe.Refused as e:
@@ -51,7 +54,7 @@ def action(elem, doc):
     ctx = context.of(doc)
     try:
         why = check(elem, ctx)
-    except LimitError as e:
+    except (LimitError, proposalpath.PathError) as e:
         e.path, e.line = ctx.source, ctx.where(elem)[0]
         raise
     if why is None:

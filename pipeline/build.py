@@ -226,7 +226,7 @@ def build(sources, options: Options, on_result=None, on_tick=None) -> list[Resul
             if cache is not None:
                 try:
                     keys[i] = cache.key(source)
-                except OSError:
+                except (OSError, ValueError):
                     keys[i] = None  # unreadable: the conversion reports it
                 entry = cache.lookup(source, keys[i]) if keys[i] else None
                 if entry is not None:

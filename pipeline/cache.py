@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from epdoc import __version__
 
-from . import atomic
+from . import atomic, proposalpath
 from .sources import readable
 
 FORMAT = 1
@@ -86,9 +86,12 @@ def local_refs(text: str) -> list[str]:
 
 
 def dependencies(source: Path, text: str) -> list[Path]:
-    """The local files (existing or not) `source` refers to, as absolute paths."""
+    """The local files (existing or not) `source` refers to, as absolute paths. A path no
+    file can have (a NUL, a name over 255 bytes: pipeline/proposalpath.py) is left out: the
+    conversion reports it, and no file system call may see it."""
     folder = source.resolve().parent
-    return [Path(os.path.normpath(folder / ref)) for ref in local_refs(text)]
+    return [Path(os.path.normpath(folder / ref)) for ref in local_refs(text)
+            if proposalpath.problem(ref) is None]
 
 
 def html_refs(html: Path) -> list[Path]:
@@ -103,7 +106,10 @@ def html_refs(html: Path) -> list[Path]:
             url = m.group(1).strip()
             if not url or url.startswith(("#", "/")) or SCHEME_RE.match(url):
                 continue
-            path = Path(os.path.normpath(html.parent / unquote(url.split("#", 1)[0])))
+            rel = unquote(url.split("#", 1)[0])
+            if proposalpath.problem(rel):
+                continue
+            path = Path(os.path.normpath(html.parent / rel))
             if path.is_file():
                 found.add(path)
     return sorted(found)

@@ -21,7 +21,7 @@ import panflute as pf
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from . import imagesafe
+from . import imagesafe, proposalpath
 from .errors import LimitError
 from .fetcher import SafeFetcher
 
@@ -61,6 +61,9 @@ def picture(url: str, src_dir: Path, trusted, options) -> tuple[imagesafe.Pictur
             raise imagesafe.Refused(f"could not fetch it ({e})") from None
         return imagesafe.vet(response.read(), url, options), Path(parts.path).name
     if not scheme and not parts.netloc and os.path.isabs(url):
+        why = proposalpath.problem(url)
+        if why:  # before any file-system call sees it
+            raise imagesafe.Refused(why)
         real = Path(os.path.realpath(url))
         for root in trusted:
             root = Path(os.path.realpath(root))

@@ -10,7 +10,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import imagesafe
+from . import imagesafe, proposalpath
 from .errors import LimitError
 
 FONTS_AND_STYLES = {".ttf", ".otf", ".woff", ".woff2", ".css"}
@@ -56,6 +56,9 @@ class SafeFetcher(URLFetcher):
         if scheme == "file":
             if parts.netloc not in ("", "localhost"):
                 return self._refuse(url, "it is on another host")
+            why = proposalpath.problem(unquote(parts.path))
+            if why:  # before any file-system call sees it
+                return self._refuse(proposalpath.shown(url), why)
             path = Path(url2pathname(unquote(parts.path)))
             root = self._root(path)
             if root is None or not path.is_file():

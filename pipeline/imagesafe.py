@@ -25,8 +25,8 @@ from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 from lxml import etree
 from PIL import Image
 
-from . import svgsafe
-from .errors import LimitError
+from . import proposalpath, svgsafe
+from .errors import EpdocError, InputError, LimitError, OutputError
 
 DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_MAX_SVG_ELEMENTS = 50_000
@@ -79,8 +79,11 @@ def local_file(url: str, root: Path) -> tuple[Path, str]:
     if parts.scheme or parts.netloc or url.strip().startswith(("/", "\\")):
         raise Refused("absolute paths and other schemes are not allowed")
     rel = unquote(parts.path)
-    if not rel or "\x00" in rel:
+    if not rel:
         raise Refused("empty path")
+    why = proposalpath.problem(rel)  # before any file-system call sees it
+    if why:
+        raise Refused(why)
     if "\\" in rel:
         raise Refused("backslashes are not allowed in paths (use /)")
     clean = posixpath.normpath(rel)
@@ -257,15 +260,33 @@ def measure(root, limit: int) -> tuple[int, int]:
 class HtmlImages:
     """The policy for <img src> in rendered HTML (raw HTML in a proposal included), applied
     by the sanitizer: the same rules as for markdown images; a refused source is dropped.
-    Pictures over a limit are kept in `over_limit` for `check()` to raise."""
+    Pictures over a limit are kept in `over_limit` for `check()` to raise, and so is a
+    picture that could not be copied beside the page (its <img> is dropped either way: a page
+    never points at a file that was not written)."""
 
     def __init__(self, root: Path, options=None, place=None):
         self.root = Path(root)
         self.options = options
         self.place = place  # place(clean path, checked bytes) -> path the page uses
-        self.over_limit: list[LimitError] = []
+        self.over_limit: list[EpdocError] = []
 
     def __call__(self, src: str) -> str | None:
+        # the sanitizer keeps an attribute whose filter raised: fail closed here instead
+        try:
+            return self._src(src)
+        except OSError as e:  # copying it beside the page failed: reported by check()
+            where = proposalpath.shown(str(e.filename or ""))
+            self.over_limit.append(OutputError(
+                f"picture '{proposalpath.shown(src)}' could not be copied beside the page: "
+                f"{e.strerror or e} ({where})", hint="check the output folder"))
+            return None
+        except Exception as e:  # noqa: BLE001 - reported by check(), the <img> dropped
+            self.over_limit.append(e if isinstance(e, EpdocError) else InputError(
+                f"picture '{proposalpath.shown(src)}' could not be checked: "
+                f"{type(e).__name__}: {e}"))
+            return None
+
+    def _src(self, src: str) -> str | None:
         url = src.strip()
         parts = urlsplit(url)
         scheme = parts.scheme.lower()

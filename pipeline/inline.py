@@ -16,7 +16,7 @@ from urllib.request import url2pathname
 from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 
-from . import imagesafe
+from . import imagesafe, proposalpath
 from .fetcher import inside
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
@@ -107,6 +107,8 @@ class Inliner:
         else:
             rel = unquote(parts.path)
             candidates = [Path(rel)] if Path(rel).is_absolute() else [b / rel for b in self.bases]
+        if proposalpath.problem(unquote(parts.path)):  # before any file-system call sees it
+            return None
         for path in candidates:
             if path.is_file() and inside(path, self.roots):
                 return path

@@ -106,8 +106,10 @@ def lint(sources, options: Options | None = None, config: Config | None = None) 
             prefix = f"{source}:{getattr(exc, 'line', None)}: " \
                 if getattr(exc, "line", None) else f"{source}: "
             message = message[len(prefix):] if message.startswith(prefix) else message
-            report.diagnostics[source] = [
-                _failure(source, "unreadable", message, getattr(exc, "line", None))]
+            code = getattr(exc, "code", None)  # a bad picture path: image-missing
+            report.diagnostics[source] = [_failure(
+                source, code if code in CODES else "unreadable", message,
+                getattr(exc, "line", None))]
             continue
         view = View.of(doc)
         anchors.add(source, content.view_anchors(view))

@@ -48,12 +48,15 @@ _TABLE = (
     ("heading-skip", "template", "warning", "a heading level skipped (## then ####)"),
     # content
     ("link-missing", "content", "error", "a relative link whose target file does not exist"),
+    ("link-outside", "content", "warning",
+     "a relative link out of the proposal's folder (not checked: lint looks only inside it)"),
     ("anchor-missing", "content", "error",
      "a link to a heading anchor that does not exist in the target"),
     ("anchor-duplicate", "content", "warning",
      "two headings with the same anchor (links reach only the first)"),
     ("image-missing", "content", "error",
-     "a local image that does not exist or is outside the proposal's folder"),
+     "a local image that does not exist, is outside the proposal's folder, or has a path no "
+     "file can have (a NUL, a name over 255 bytes)"),
     ("image-remote", "content", "info", "a remote image, shown as a link"),
     # reading
     ("unreadable", "input", "error",

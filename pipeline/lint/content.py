@@ -1,5 +1,11 @@
 """Content rules: relative links reach a file, anchors reach a heading, headings have
-distinct anchors. (Missing images are reported by filters/images.py as image-missing.)"""
+distinct anchors. (Missing images are reported by filters/images.py as image-missing.)
+
+Lint looks only inside the proposal's folder tree (its own folder and what is below it): a
+link that leaves it is one `link-outside` finding, the same whether its target exists or not,
+and nothing out there is looked at. A link whose path no file can have (a NUL, a name over
+255 bytes: pipeline/proposalpath.py) is a `link-missing` finding, found without asking the
+file system."""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
-from .. import pandoc
+from .. import pandoc, proposalpath
 from ..sources import read_source
 from .codes import Finding
 
@@ -136,7 +142,18 @@ def check(view, config, anchors: Anchors | None = None) -> Iterator[Finding]:
                               f"no heading here has the anchor #{fragment}"
                               f"{_near(fragment.lower(), own, '#')}")
             continue
-        target = folder / path
+        why = proposalpath.problem(path)
+        if why:
+            yield Finding("link-missing", line, col,
+                          f"link target {proposalpath.shown(path)} cannot be a file: {why}")
+            continue
+        target = proposalpath.within(folder, path)
+        if target is None:  # the same finding whether it exists or not: nothing is looked at
+            yield Finding("link-outside", line, col,
+                          f"link target {proposalpath.shown(path)} is outside the proposal's "
+                          "folder; lint does not check it (link inside the folder, or use a "
+                          "full URL)")
+            continue
         if not target.exists():
             yield Finding("link-missing", line, col, _missing_file(view, target, path))
             continue
