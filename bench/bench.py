@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 
-from epdoc.pipeline import pandoc  # noqa: E402
-from epdoc.pipeline.cache import dependencies  # noqa: E402
-from epdoc.pipeline.sources import discover  # noqa: E402
+from epdoc.pipeline.batch.cache import dependencies  # noqa: E402
+from epdoc.pipeline.pandoc import runner as pandoc  # noqa: E402
+from epdoc.pipeline.reading.sources import discover  # noqa: E402
 
 FORMATS = "html,pdf,docx"
 MiB = 1024 * 1024

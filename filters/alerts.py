@@ -4,12 +4,12 @@
 pandoc's gfm reader gives Div.note (etc.) holding a Div.title; this marks them `alert
 alert-<kind>` with an icon before the title, so HTML and PDF style them from github.css. DOCX
 has no boxes around blocks, so its fix-up puts each alert in a one-cell table that the DOCX
-post-processor (pipeline/writers/github_docx.py) shades and borders in the alert's color.
+post-processor (pipeline/render/docx/github.py) shades and borders in the alert's color.
 """
 
 import panflute as pf
 
-from epdoc.pipeline.fixups import fixup
+from epdoc.pipeline.render.fixups import fixup
 
 ORDER = 30
 # kind: (icon, color, background), the same as in styles/github.css. The icons are in the body

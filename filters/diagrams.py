@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mermaid diagrams (```mermaid fences) become pictures: SVG in HTML and PDF, a print-resolution
 PNG in DOCX. The filter marks each fence (keeping its line); the per-format fix-ups render it
-(cached, see pipeline/diagrams.py), so `epdoc meta` never pays for rendering. A diagram that
+(cached, see pipeline/diagrams/draw.py), so `epdoc meta` never pays for rendering. A diagram that
 cannot be drawn stays a code block, with a warning naming the file and line.
 
 Standalone (`pandoc -F filters/diagrams.py -t html|docx`) it renders for the target at once.
@@ -11,9 +11,12 @@ import re
 
 import panflute as pf
 
-from epdoc.pipeline import context, diagrams, pagebox, svgsafe
-from epdoc.pipeline import theme as themes
-from epdoc.pipeline.fixups import fixup
+from epdoc.pipeline.config import pagebox
+from epdoc.pipeline.config import theme as themes
+from epdoc.pipeline.core import context
+from epdoc.pipeline.diagrams import draw as diagrams
+from epdoc.pipeline.render.fixups import fixup
+from epdoc.pipeline.safety import svg as svgsafe
 
 ORDER = 50
 MARK = "epdoc-mermaid"
@@ -68,7 +71,7 @@ def _scale(options) -> float:
 
 def _families(options) -> list[str]:
     """The theme's body family first, when it is the font the diagram was measured with."""
-    from epdoc.pipeline.reference import family_name
+    from epdoc.pipeline.render.docx.reference import family_name
 
     theme = _theme(options)
     regular = theme.font_files(theme.body_font).get("regular")

@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Images: relative files must exist inside the proposal's folder (symlinks resolved, no
-hidden folders) and be real pictures within the limits (pipeline/imagesafe.py); anything
+hidden folders) and be real pictures within the limits (pipeline/safety/pictures.py); anything
 else is replaced by its alt text with a warning, so no format ever reads outside the folder.
 A picture over a limit (pixels, SVG elements), or whose path no file can have (a NUL, a name
-over 255 bytes: pipeline/proposalpath.py), fails the proposal with a one-line error."""
+over 255 bytes: pipeline/core/paths.py), fails the proposal with a one-line error."""
 
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline import context, imagesafe, proposalpath
-from epdoc.pipeline.errors import LimitError
+from epdoc.pipeline.core import context
+from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.core.errors import LimitError
+from epdoc.pipeline.safety import pictures as imagesafe
 
 ORDER = 40
 

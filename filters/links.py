@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline.fixups import fixup
+from epdoc.pipeline.render.fixups import fixup
 
 ORDER = 60
 NOT_PROPOSALS = {"readme.md", "index.md"}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import panflute as pf
 
-from epdoc.pipeline import context
-from epdoc.pipeline.record import (
+from epdoc.pipeline.core import context
+from epdoc.pipeline.core.record import (
     DRAFT_PREFIX_RE,
     PEOPLE,
     TITLE_ID_RE,

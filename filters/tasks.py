@@ -5,12 +5,12 @@ pandoc's gfm reader starts each task item with ☐ or ☒. Its HTML writer turns
 <input> elements, which the sanitizer drops, so for HTML and PDF the box becomes a styled span
 (☐ open, ☑ done, like GitHub's check mark) and the list is wrapped in Div.task-list (no bullets).
 DOCX keeps pandoc's own task lists (the box is the bullet); the DOCX post-processor
-(pipeline/writers/github_docx.py) shows ☑ for done there too.
+(pipeline/render/docx/github.py) shows ☑ for done there too.
 """
 
 import panflute as pf
 
-from epdoc.pipeline.fixups import fixup
+from epdoc.pipeline.render.fixups import fixup
 
 ORDER = 35
 OPEN, DONE = "☐", "☒"

@@ -3,7 +3,7 @@
 
 import panflute as pf
 
-from epdoc.pipeline import context
+from epdoc.pipeline.core import context
 
 ORDER = 80
 DEPTH = 3

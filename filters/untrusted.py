@@ -8,7 +8,7 @@ import re
 
 import panflute as pf
 
-from epdoc.pipeline import context
+from epdoc.pipeline.core import context
 
 ORDER = 5
 RAW_KEPT = {"html"}

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from epdoc.pipeline import theme
-from epdoc.pipeline.cache import Cache, local_refs
-from epdoc.pipeline.options import Options
-from epdoc.pipeline.selection import select_shard, shard_of
+from epdoc.pipeline.batch.cache import Cache, local_refs
+from epdoc.pipeline.batch.selection import select_shard, shard_of
+from epdoc.pipeline.config import theme
+from epdoc.pipeline.core.options import Options
 
 from conftest import EXAMPLES, run_epdoc
 from readers import docx_text, html_text
@@ -265,7 +265,7 @@ def test_a_proposal_over_the_time_limit_is_stopped_and_the_rest_finish(tmp_path)
 
 
 def test_diagrams_are_drawn_ahead_and_used(tmp_path):
-    from epdoc.pipeline import prefetch
+    from epdoc.pipeline.diagrams import ahead as prefetch
 
     src = tmp_path / "src"
     src.mkdir()

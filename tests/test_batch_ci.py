@@ -5,7 +5,7 @@ import shlex
 
 import yaml
 
-from epdoc.pipeline import cli
+from epdoc.pipeline.cli import main as cli
 
 from conftest import ROOT
 

@@ -4,8 +4,9 @@ import json
 
 import panflute as pf
 
-from epdoc.pipeline import fastwalk, pandoc, positions
-from epdoc.pipeline.document import load_doc
+from epdoc.pipeline.pandoc import runner as pandoc
+from epdoc.pipeline.reading import fastwalk, positions
+from epdoc.pipeline.reading.document import load_doc
 
 from conftest import EXAMPLES
 

@@ -7,10 +7,14 @@ import json
 import docx
 import pytest
 
-from epdoc.pipeline import document, pandoc, pandoc_server, theme, writers
-from epdoc.pipeline import html as page
-from epdoc.pipeline.errors import LimitError, PandocError
-from epdoc.pipeline.options import Options
+from epdoc.pipeline import render as writers
+from epdoc.pipeline.config import theme
+from epdoc.pipeline.core.errors import LimitError, PandocError
+from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.pandoc import runner as pandoc
+from epdoc.pipeline.pandoc import server as pandoc_server
+from epdoc.pipeline.reading import document
+from epdoc.pipeline.render.html import page
 
 from conftest import EXAMPLES
 

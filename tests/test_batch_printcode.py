@@ -3,8 +3,11 @@ order, wrapped lines indented under their start, no per-line links."""
 
 import pypdf
 
-from epdoc.pipeline import document, printcode, theme, writers
-from epdoc.pipeline.options import Options
+from epdoc.pipeline import render as writers
+from epdoc.pipeline.config import theme
+from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.reading import document
+from epdoc.pipeline.render.pdf import code as printcode
 
 from readers import pdf_pages
 
@@ -71,7 +74,7 @@ def test_lean_leaves_plain_html_alone():
 
 def test_stylesheet_compiled_once_gives_the_same_pdf(tmp_path, monkeypatch):
     """printcss.py: the theme stylesheet compiled once per process changes no byte."""
-    from epdoc.pipeline import printcss
+    from epdoc.pipeline.render.pdf import css as printcss
 
     src = tmp_path / "EP-901-code.md"
     src.write_text(SOURCE)

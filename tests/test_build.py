@@ -4,7 +4,7 @@ import docx
 import pytest
 from lxml import html as lxml_html
 
-from epdoc.pipeline.document import load
+from epdoc.pipeline.reading.document import load
 
 from conftest import corpus_files
 from readers import docx_text, html_text, missing_words, pdf_pages, pdf_text, squash
@@ -147,8 +147,8 @@ def test_docx_styles_and_core_properties(corpus_build):
 
 
 def test_docx_reference_follows_the_theme(corpus_build):
-    from epdoc.pipeline import theme
-    from epdoc.pipeline.reference import docx_fonts
+    from epdoc.pipeline.config import theme
+    from epdoc.pipeline.render.docx.reference import docx_fonts
 
     out, _ = corpus_build
     t = theme.load()

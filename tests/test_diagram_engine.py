@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from epdoc.pipeline import pandoc, prefetch
-from epdoc.pipeline.diagram_worker import QUICKJS_ONLY, Worker
-from epdoc.pipeline.diagrams import CONFIG
+from epdoc.pipeline.diagrams import ahead as prefetch
+from epdoc.pipeline.diagrams.draw import CONFIG
+from epdoc.pipeline.diagrams.worker import QUICKJS_ONLY, Worker
+from epdoc.pipeline.pandoc import runner as pandoc
 
 from conftest import EXAMPLES, corpus_files
 

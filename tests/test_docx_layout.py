@@ -4,8 +4,8 @@ under the title, a DRAFT watermark on drafts only, banners, a styled metadata ta
 import docx
 from docx.oxml.ns import qn
 
-from epdoc.pipeline import theme as themes
-from epdoc.pipeline.reference import docx_fonts
+from epdoc.pipeline.config import theme as themes
+from epdoc.pipeline.render.docx.reference import docx_fonts
 
 EP001 = "EP-001-redfish-support"
 EP003 = "EP-003-GPU-Power-Monitoring"

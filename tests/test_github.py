@@ -144,10 +144,11 @@ def test_broken_diagram_keeps_its_source_everywhere(built):
 
 def test_rebuild_with_warm_cache_renders_nothing(built):
     src, _, _, cache = built
-    from epdoc.pipeline import diagrams, theme
-    from epdoc.pipeline.document import load
-    from epdoc.pipeline.options import Options
-    from epdoc.pipeline.writers.html import HtmlWriter
+    from epdoc.pipeline.config import theme
+    from epdoc.pipeline.core.options import Options
+    from epdoc.pipeline.diagrams import draw as diagrams
+    from epdoc.pipeline.reading.document import load
+    from epdoc.pipeline.render.html.writer import HtmlWriter
 
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     assert len([n for n in before if n.endswith(".svg")]) == 3
@@ -343,7 +344,7 @@ def test_images_resolve_and_fit_in_every_format(built):
         for im, p in images:
             assert 0 <= im["x0"] and im["x1"] <= p.width
             assert 0 <= im["top"] <= im["bottom"] <= p.height
-    from epdoc.pipeline import pagebox, theme
+    from epdoc.pipeline.config import pagebox, theme
 
     text_width, _ = pagebox.text_box_in(theme.load())
     d = docx.Document(str(out / f"{FEATURES}.docx"))

@@ -9,8 +9,9 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from epdoc.pipeline import diagrams, svgsafe
-from epdoc.pipeline import theme as themes
+from epdoc.pipeline.config import theme as themes
+from epdoc.pipeline.diagrams import draw as diagrams
+from epdoc.pipeline.safety import svg as svgsafe
 
 from conftest import FIXTURES, corpus_files, run_epdoc
 

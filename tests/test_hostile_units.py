@@ -18,9 +18,13 @@ from docx.oxml import parse_xml
 from hostile_tools import bomb_png, png, use_bomb_svg
 
 from epdoc.filters.untrusted import link_problem
-from epdoc.pipeline import depth, docxsafe, imagesafe, names, sanitize
-from epdoc.pipeline.errors import LimitError
-from epdoc.pipeline.options import Options
+from epdoc.pipeline.core import names
+from epdoc.pipeline.core.errors import LimitError
+from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.reading import depth
+from epdoc.pipeline.safety import docx as docxsafe
+from epdoc.pipeline.safety import html as sanitize
+from epdoc.pipeline.safety import pictures as imagesafe
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from epdoc.pipeline.lint import lint
-from epdoc.pipeline.sources import discover
+from epdoc.pipeline.reading.sources import discover
 
 from conftest import FIXTURES, corpus_files
 

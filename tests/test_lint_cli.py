@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from epdoc.pipeline import cli
+from epdoc.pipeline.cli import main as cli
 from epdoc.pipeline.lint import CODES, load_file
 
 from conftest import FIXTURES, run_epdoc

@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from pdfread import embedded_fonts, links, metadata, outline, page_labels, rotated_text
 
-from epdoc.pipeline import theme as themes
+from epdoc.pipeline.config import theme as themes
 
 from conftest import FIXTURES, ROOT, corpus_files, run_epdoc
 from readers import pdf_pages

@@ -10,7 +10,7 @@ import pytest
 from lxml import html as lxml_html
 from pdfread import embedded_fonts, links, metadata, outline, page_labels, rotated_text
 
-from epdoc.pipeline import theme as themes
+from epdoc.pipeline.config import theme as themes
 
 from conftest import ROOT, corpus_files, run_epdoc
 from readers import pdf_pages

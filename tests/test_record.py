@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from epdoc.pipeline.document import load
+from epdoc.pipeline.reading.document import load
 
 from conftest import FIXTURES, corpus_files, expected_record, run_epdoc
 

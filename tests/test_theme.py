@@ -9,8 +9,8 @@ import pdfplumber
 import pytest
 from pdfread import embedded_fonts
 
-from epdoc.pipeline import theme as themes
-from epdoc.pipeline.reference import family_name
+from epdoc.pipeline.config import theme as themes
+from epdoc.pipeline.render.docx.reference import family_name
 
 from conftest import FIXTURES, run_epdoc
 

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
-from ..document import load
-from ..options import Options
-from . import content, identity, metadata, template
-from .codes import CODES, Code, Finding
-from .config import Config, ConfigError, for_source, load_file
-from .view import View
+from epdoc.pipeline.core.diagnostics import Diagnostic
+from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.lint import content, identity, metadata, template
+from epdoc.pipeline.lint.codes import CODES, Code, Finding
+from epdoc.pipeline.lint.config import Config, ConfigError, for_source, load_file
+from epdoc.pipeline.lint.view import View
+from epdoc.pipeline.reading.document import load
 
 __all__ = ["CODES", "Code", "Config", "ConfigError", "Finding", "Report", "check",
            "duplicates", "findings", "lint", "load_file"]
@@ -91,7 +91,7 @@ def _failure(source, code: str, message: str, line=None) -> Diagnostic:
 def lint(sources, options: Options | None = None, config: Config | None = None) -> Report:
     """Lint proposals: load each one (a file that fails becomes one diagnostic), then check
     each, then the run as a whole. `config`, when given, applies to every file."""
-    from ..build import describe  # late: build imports this package
+    from epdoc.pipeline.convert.build import describe  # late: build imports this package
 
     options = options or Options()
     sources = [Path(s) for s in sources]

@@ -14,10 +14,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import SEVERITIES
-from ..errors import UsageError
-from ..record import STATUSES
-from .codes import CODES
+from epdoc.pipeline.core.diagnostics import SEVERITIES
+from epdoc.pipeline.core.errors import UsageError
+from epdoc.pipeline.core.record import STATUSES
+from epdoc.pipeline.lint.codes import CODES
 
 DEFAULT_SECTIONS = (
     "Summary", "Problem Statement", "Goals", "Non-Goals", "Proposed Solution", "Testing Strategy",

@@ -4,7 +4,7 @@ distinct anchors. (Missing images are reported by filters/images.py as image-mis
 Lint looks only inside the proposal's folder tree (its own folder and what is below it): a
 link that leaves it is one `link-outside` finding, the same whether its target exists or not,
 and nothing out there is looked at. A link whose path no file can have (a NUL, a name over
-255 bytes: pipeline/proposalpath.py) is a `link-missing` finding, found without asking the
+255 bytes: pipeline/core/paths.py) is a `link-missing` finding, found without asking the
 file system."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
-from .. import pandoc, proposalpath
-from ..sources import read_source
-from .codes import Finding
+from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.lint.codes import Finding
+from epdoc.pipeline.pandoc import runner as pandoc
+from epdoc.pipeline.reading.sources import read_source
 
 HTML_ID_RE = re.compile(r"<[a-z][^>]*?\s(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")

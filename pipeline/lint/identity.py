@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..record import DRAFT_PREFIX_RE, TITLE_ID_RE, format_id, id_from_filename
-from .codes import Finding
+from epdoc.pipeline.core.record import DRAFT_PREFIX_RE, TITLE_ID_RE, format_id, id_from_filename
+from epdoc.pipeline.lint.codes import Finding
 
 DRAFT_FILE_RE = re.compile(r"^draft[-_]", re.IGNORECASE)
 

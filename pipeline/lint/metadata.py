@@ -7,9 +7,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from ..record import ALIASES, clean_value
-from .codes import Finding
-from .config import Config, fold_key
+from epdoc.pipeline.core.record import ALIASES, clean_value
+from epdoc.pipeline.lint.codes import Finding
+from epdoc.pipeline.lint.config import Config, fold_key
 
 # placeholders the templates put in metadata values: a value (or one of its comma-separated
 # parts) that is all in brackets, like [Your Name]; these tokens anywhere

@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from ..diagnostics import SEVERITIES
-from .codes import CODES
+from epdoc.pipeline.core.diagnostics import SEVERITIES
+from epdoc.pipeline.lint.codes import CODES
 
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import panflute as pf
 
-from .codes import Finding
-from .config import Config
-from .view import GENERATED_IDS
+from epdoc.pipeline.lint.codes import Finding
+from epdoc.pipeline.lint.config import Config
+from epdoc.pipeline.lint.view import GENERATED_IDS
 
 # bracketed words (not "[beta]"), EP-XXX
 TITLE_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]*\s[^\]\n]*\]|\bEP-X{2,}\b|\bX{3,}\b")

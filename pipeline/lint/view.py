@@ -9,7 +9,7 @@ from pathlib import Path
 
 import panflute as pf
 
-from ..record import canonical_key
+from epdoc.pipeline.core.record import canonical_key
 
 FRONT_KEY_RE = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']+'|\"[^\"]+\")\s*:(\s|$)")
 GENERATED_IDS = ("metadata", "toc")  # Divs the filters insert

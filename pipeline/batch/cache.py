@@ -1,0 +1,395 @@
+"""Incremental builds: a content hash per proposal decides whether its outputs are up to date.
+
+The key of a proposal hashes everything its outputs depend on: the source, the local files it
+refers to (images, linked proposals, whose anchors lint checks), its lint configuration, the
+theme, the epdoc code and version, pandoc's version, the versions of the libraries that write
+the outputs, and the options. A proposal whose key matches its entry, and whose recorded
+outputs are still on disk unchanged, is not converted again.
+
+The cache is a folder (`--cache-dir`, default OUTDIR/.epdoc-cache) that CI can keep between
+runs: `entries/` holds one JSON file per proposal, output folder and set of formats;
+`blobs/` holds a copy of every output by content hash, so outputs missing from the output
+folder (a fresh checkout with only the cache restored) come back without converting.
+Only the main process writes it, under a file lock, with atomic writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote
+
+from epdoc import __version__
+from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.reading.sources import readable
+
+FORMAT = 1
+DEFAULT_NAME = ".epdoc-cache"
+# Options that change how a build runs, not what it writes.
+NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme"}
+NOT_IN_KEY_EXTRA = {"diagram_cache"}  # where rendered diagrams are kept, not what they are
+LIBRARIES = ("weasyprint", "pydyf", "panflute", "python-docx", "nh3", "jinja2",
+             "pypandoc-binary", "fonttools", "mermaidx", "pillow")
+
+# Local files a proposal refers to: markdown links and images, reference definitions,
+# and src/href attributes of raw HTML.
+REF_RES = (
+    re.compile(r"\]\(\s*<([^>\n]+)>"),
+    re.compile(r"\]\(\s*([^<)\s][^)\s]*)"),
+    re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)", re.M),
+    re.compile(r"""\b(?:src|href)\s*=\s*["']([^"'\n]+)["']""", re.I),
+)
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Relative URLs an HTML output loads (images, fonts); they are outputs of the build too.
+HTML_REF_RES = (
+    re.compile(r"""<(?:img|source|image|video|audio)\b[^>]*?\s(?:src|href)\s*=\s*["']([^"']+)["']""",
+               re.I),
+    re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", re.I),
+)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def local_refs(text: str) -> list[str]:
+    """Relative paths a proposal's text refers to (fragments and queries removed)."""
+    found = []
+    for rx in REF_RES:
+        for m in rx.finditer(text):
+            url = m.group(1).strip()
+            if not url or url.startswith(("#", "/", "\\")) or SCHEME_RE.match(url):
+                continue
+            path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+            if path:
+                found.append(path)
+    return sorted(set(found))
+
+
+def dependencies(source: Path, text: str) -> list[Path]:
+    """The local files (existing or not) `source` refers to, as absolute paths. A path no
+    file can have (a NUL, a name over 255 bytes: pipeline/core/paths.py) is left out: the
+    conversion reports it, and no file system call may see it."""
+    folder = source.resolve().parent
+    return [Path(os.path.normpath(folder / ref)) for ref in local_refs(text)
+            if proposalpath.problem(ref) is None]
+
+
+def html_refs(html: Path) -> list[Path]:
+    """Local files an HTML output loads (images and fonts copied beside it)."""
+    try:
+        text = html.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = set()
+    for rx in HTML_REF_RES:
+        for m in rx.finditer(text):
+            url = m.group(1).strip()
+            if not url or url.startswith(("#", "/")) or SCHEME_RE.match(url):
+                continue
+            rel = unquote(url.split("#", 1)[0])
+            if proposalpath.problem(rel):
+                continue
+            path = Path(os.path.normpath(html.parent / rel))
+            if path.is_file():
+                found.add(path)
+    return sorted(found)
+
+
+def _code_digest() -> str:
+    """A hash of epdoc's own code (filters, pipeline), so a changed epdoc never reuses
+    outputs of the old one, even at the same version number."""
+    import epdoc.filters
+    import epdoc.pipeline
+
+    h = hashlib.sha256(__version__.encode())
+    for pkg in (epdoc.pipeline, epdoc.filters):
+        root = Path(pkg.__file__).parent
+        for f in sorted(root.rglob("*")):
+            if f.suffix in (".py", ".lua", ".json", ".toml") and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _library_versions() -> dict[str, str]:
+    out = {}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "-"
+    return out
+
+
+def pandoc_version() -> str:
+    """pandoc's version, remembered per binary (path, size, mtime) to avoid running it."""
+    from epdoc.pipeline.pandoc import runner as pandoc
+
+    exe = Path(pandoc.executable())
+    st = exe.stat()
+    return _pandoc_version(str(exe), st.st_size, st.st_mtime_ns)
+
+
+@functools.cache
+def _pandoc_version(exe: str, size: int, mtime: int) -> str:
+    from epdoc.pipeline.pandoc import runner as pandoc
+
+    return pandoc.version()
+
+
+def options_digest(options) -> dict:
+    out = {}
+    for f in dataclasses.fields(options):
+        if f.name in NOT_IN_KEY:
+            continue
+        value = getattr(options, f.name)
+        if f.name == "formats":
+            value = sorted(value)
+        if f.name == "extra":
+            value = {k: v for k, v in value.items() if k not in NOT_IN_KEY_EXTRA}
+        out[f.name] = value
+    return json.loads(json.dumps(out, sort_keys=True, default=str))
+
+
+def lint_config(source: Path) -> str:
+    """The lint configuration file that applies to `source` (its hash), or 'default'."""
+    try:
+        from epdoc.pipeline.lint.config import for_source
+    except ImportError:
+        return "default"
+    try:
+        origin = for_source(source).origin
+    except Exception:  # noqa: BLE001 - a broken config fails the conversion, not the key
+        return "unreadable"
+    if origin is None:
+        return "default"
+    try:
+        return f"{origin}:{sha256_file(Path(origin))}"
+    except OSError:
+        return f"{origin}:missing"
+
+
+@dataclass
+class Entry:
+    """What the last conversion of one proposal wrote and said."""
+    key: str
+    source: str
+    files: list[dict] = field(default_factory=list)  # path, sha256, size, mtime_ns, output
+    diagnostics: list[dict] = field(default_factory=list)
+    record: dict | None = None
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [Path(f["path"]) for f in self.files if f.get("output")]
+
+
+class Cache:
+    """The cache folder of one build (one output folder, one set of formats)."""
+
+    def __init__(self, root: Path, options, theme_digest: str):
+        self.root = Path(root)
+        self.options = options
+        self.outdir = Path(options.outdir).resolve()
+        self.formats = ",".join(sorted(options.formats))
+        env = {
+            "format": FORMAT,
+            "epdoc": __version__,
+            "code": _code_digest(),
+            "pandoc": pandoc_version(),
+            "python": sys.version.split()[0],
+            "libraries": _library_versions(),
+            "theme": theme_digest,
+            "options": options_digest(options),
+            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        }
+        self.env_digest = sha256_bytes(json.dumps(env, sort_keys=True).encode())
+        self._hashes: dict[tuple, str] = {}
+
+    @classmethod
+    def default_root(cls, options) -> Path:
+        return Path(options.outdir) / DEFAULT_NAME
+
+    # -- keys -------------------------------------------------------------------------
+    def _file_hash(self, path: Path) -> str:
+        try:
+            st = path.stat()
+        except OSError:
+            return "missing"
+        if not path.is_file():
+            return "not-a-file"
+        k = (str(path), st.st_size, st.st_mtime_ns)
+        if k not in self._hashes:
+            try:
+                self._hashes[k] = sha256_file(path)
+            except OSError:
+                return "unreadable"
+        return self._hashes[k]
+
+    def key(self, source: Path) -> str:
+        """The content key of `source`; it changes whenever its outputs could."""
+        source = Path(source)
+        # read nothing a conversion would refuse (a symlink out of the folder, a file over
+        # the size limit, not a regular file): the conversion reports it
+        if not readable(source, self.options.max_input_bytes):
+            raise OSError(f"{source}: not read for the cache")
+        data = source.read_bytes()
+        text = data.decode("utf-8", "replace")
+        parts = [self.env_digest, str(source), sha256_bytes(data), lint_config(source)]
+        folder = os.path.realpath(source.resolve().parent)
+        for dep in dependencies(source, text):
+            if os.path.commonpath([os.path.realpath(dep), folder]) == folder:
+                parts.append(f"{dep}={self._file_hash(dep)}")
+            else:  # outside the folder epdoc reads nothing: only whether it is there counts
+                parts.append(f"{dep}={'present' if os.path.lexists(dep) else 'missing'}")
+        return sha256_bytes("\n".join(parts).encode())
+
+    # -- entries ----------------------------------------------------------------------
+    def _entry_path(self, source: Path) -> Path:
+        ident = f"{self.outdir}\n{Path(source).resolve()}\n{self.formats}"
+        return self.root / "entries" / f"{sha256_bytes(ident.encode())[:32]}.json"
+
+    def _load(self, source: Path) -> Entry | None:
+        try:
+            data = json.loads(self._entry_path(source).read_text(encoding="utf-8"))
+            if data.pop("format", None) != FORMAT:
+                return None
+            return Entry(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _blob(self, digest: str) -> Path:
+        return self.root / "blobs" / digest[:2] / digest
+
+    def lookup(self, source: Path, key: str) -> Entry | None:
+        """The entry of `source` when its outputs are up to date (missing or changed ones are
+        restored from the cache first), else None."""
+        entry = self._load(source)
+        if entry is None or entry.key != key:
+            return None
+        touched = False
+        for f in entry.files:
+            path = Path(f["path"])
+            try:
+                st = path.stat()
+                if st.st_size == f["size"] and st.st_mtime_ns == f["mtime_ns"]:
+                    continue
+                same = st.st_size == f["size"] and sha256_file(path) == f["sha256"]
+            except OSError:
+                same = False
+            if not same and not self._restore(f["sha256"], path):
+                return None
+            f["mtime_ns"] = path.stat().st_mtime_ns
+            touched = True
+        if touched:
+            self._save(source, entry)
+        return entry
+
+    def _restore(self, digest: str, target: Path) -> bool:
+        blob = self._blob(digest)
+        try:
+            if sha256_file(blob) != digest:  # damaged: convert instead
+                blob.unlink()
+                return False
+            with atomic.atomic_path(target) as tmp:
+                shutil.copyfile(blob, tmp)
+            return True
+        except OSError:
+            return False
+
+    def store(self, source: Path, key: str, result) -> None:
+        """Record a successful conversion: its outputs (kept as blobs), what they load,
+        its diagnostics and record."""
+        files = []
+        seen = set()
+        for out in result.outputs:
+            out = Path(out).resolve()
+            extra = html_refs(out) if out.suffix == ".html" else []
+            for path, is_output in [(out, True)] + [(p, False) for p in extra]:
+                if path in seen:
+                    continue
+                seen.add(path)
+                st = path.stat()
+                digest = sha256_file(path)
+                self._keep(path, digest)
+                files.append({"path": str(path), "sha256": digest, "size": st.st_size,
+                              "mtime_ns": st.st_mtime_ns, "output": is_output})
+        record = result.record
+        if record is not None and dataclasses.is_dataclass(record):
+            record = dataclasses.asdict(record)
+        entry = Entry(key=key, source=str(Path(source).resolve()), files=files,
+                      diagnostics=[d.as_dict() for d in result.diagnostics],
+                      record=record if isinstance(record, dict) else None,
+                      seconds={k: round(v, 4) for k, v in result.seconds.items()})
+        self._save(source, entry)
+
+    def forget(self, source: Path) -> None:
+        with contextlib.suppress(OSError):
+            self._entry_path(source).unlink()
+
+    def _keep(self, path: Path, digest: str) -> None:
+        blob = self._blob(digest)
+        if blob.exists():
+            return
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        with atomic.atomic_path(blob) as tmp:
+            shutil.copyfile(path, tmp)  # a copy: an output edited in place leaves it intact
+
+    def _save(self, source: Path, entry: Entry) -> None:
+        data = {"format": FORMAT, **dataclasses.asdict(entry)}
+        atomic.write_text(self._entry_path(source), json.dumps(data, indent=1))
+
+    # -- housekeeping -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self):
+        """Exclusive use of the cache folder by this process (other builds wait)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "lock", "a+b") as f:
+            try:
+                import fcntl
+            except ImportError:  # pragma: no cover - not POSIX
+                yield
+                return
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def prune(self) -> None:
+        """Drop entries of proposals that no longer exist and blobs no entry refers to."""
+        keep = set()
+        for f in (self.root / "entries").glob("*.json"):
+            try:
+                data = json.loads(f.read_text(encoding="utf-8"))
+                if not Path(data["source"]).exists():
+                    f.unlink()
+                    continue
+                keep.update(x["sha256"] for x in data["files"])
+            except (OSError, ValueError, KeyError, TypeError):
+                with contextlib.suppress(OSError):
+                    f.unlink()
+        for blob in (self.root / "blobs").glob("*/*"):
+            if blob.name not in keep:
+                with contextlib.suppress(OSError):
+                    blob.unlink()

@@ -1,0 +1,244 @@
+"""Worker processes for a batch: each imports pandoc's client, WeasyPrint and the writers once
+and converts many proposals; a proposal that takes longer than the time limit has its worker
+killed (with the pandoc it started) and the batch goes on with a fresh one.
+
+On Linux the main process does the imports once and forks the workers, so a replacement
+starts in milliseconds and all workers share the imported code's memory; the main process
+starts no threads, which keeps forking safe. Elsewhere workers are spawned.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from multiprocessing.connection import wait
+
+PRELOAD = "epdoc.pipeline.batch.preload"
+TICK = 0.5  # seconds between progress refreshes
+
+
+def context(preload: bool = True):
+    if sys.platform.startswith("linux"):
+        if preload:
+            importlib.import_module(PRELOAD)
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _serve(conn, options) -> None:
+    """A worker: convert each source sent on `conn`, send back its Result."""
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)  # its own process group: a kill takes the pandoc it started too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what stops
+    from epdoc.pipeline.convert.build import Builder, Result, describe
+
+    try:
+        builder = Builder(options)
+        failure = None
+    except Exception as exc:  # noqa: BLE001 - reported for each document
+        builder, failure = None, exc
+    gc.freeze()  # what exists now lives as long as the worker: keep it out of collections
+    gc.set_threshold(100_000, 50, 100)  # layout makes objects by the million, few cycles
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            break
+        if task is None:
+            break
+        index, source = task
+        if builder is None:
+            result = Result(source, ok=False, error=describe(failure, source))
+        else:
+            result = builder.convert(source)
+        conn.send((index, result))
+    conn.close()
+    from epdoc.pipeline.pandoc import server as pandoc_server
+
+    pandoc_server.close_all()  # multiprocessing skips atexit: wait for our pandoc here
+
+
+class Worker:
+    def __init__(self, ctx, options):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, options), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task = None  # (index, source) being converted
+        self.started = 0.0
+
+    def send(self, task) -> None:
+        self.task = task
+        self.started = time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        pid = self.proc.pid
+        try:
+            os.killpg(pid, signal.SIGKILL)  # the worker and the pandoc it started
+        except (OSError, AttributeError):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.proc.join(10)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+def _stopped(worker: Worker) -> str:
+    code = worker.proc.exitcode
+    if code is not None and code < 0:
+        try:
+            how = f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"signal {-code}"
+    else:
+        how = f"exit code {code}"
+    return how
+
+
+class Drawer:
+    """A process drawing diagrams ahead (prefetch.py): its `part` of `parts`."""
+
+    def __init__(self, ctx, options, tasks, part: int, parts: int):
+        from epdoc.pipeline.diagrams import ahead as prefetch
+
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=prefetch.serve,
+                                args=(child, options, list(tasks), part, parts), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def kill(self) -> None:
+        for kill in (lambda: os.killpg(self.proc.pid, signal.SIGKILL),
+                     lambda: os.kill(self.proc.pid, signal.SIGKILL)):
+            try:
+                kill()
+                break
+            except (OSError, AttributeError):
+                continue
+        self.proc.join(5)
+        self.conn.close()
+
+
+def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=None,
+        prefetch=()) -> None:
+    """Convert `tasks` [(index, source)] in up to `jobs` workers; call on_result(index,
+    Result) as each finishes, in the order they finish, and on_tick() about every 0.5 s.
+    `prefetch`: tasks whose diagrams processes of their own (one, or up to `jobs - 1`) draw
+    first, while workers convert the other proposals; each goes to a worker once they are
+    drawn (or a drawing process has stopped)."""
+    from epdoc.pipeline.convert.build import Result
+    from epdoc.pipeline.diagrams import ahead as drawing
+
+    pending = list(tasks)
+    if not pending:
+        return
+    jobs = max(1, min(jobs, len(pending)))
+    held = {index for index, _ in prefetch}
+    parts = max(1, min(jobs - 1, sum(drawing.count_diagrams(s) for _, s in prefetch)))
+    # the drawers start first, without waiting for the workers' imports: they are the longest
+    drawers = [Drawer(context(preload=False), options, prefetch, k, parts)
+               for k in range(parts)] if held else []
+    drawn: dict[int, int] = {}  # proposal -> drawers done with its diagrams
+    ctx = context()
+    workers: list[Worker] = []
+
+    def take():
+        for k, (index, _) in enumerate(pending):
+            if index not in held:
+                return pending.pop(k)
+        return None
+
+    def fail(worker: Worker, message: str) -> None:
+        index, source = worker.task
+        result = Result(source, ok=False, error=f"{source}: {message}")
+        result.seconds["total"] = time.monotonic() - worker.started
+        worker.task = None
+        on_result(index, result)
+
+    try:
+        while pending or any(w.task for w in workers):
+            while len(workers) < jobs:
+                workers.append(Worker(ctx, options))
+            # no more processes at work than jobs: a drawer takes a worker's turn (it draws
+            # for the longest proposals, so its diagrams come first)
+            free = jobs - len(drawers) - sum(1 for w in workers if w.task)
+            for w in workers:
+                task = take() if w.task is None and free > 0 else None
+                if task:
+                    w.send(task)
+                    free -= 1
+            busy = [w for w in workers if w.task]
+            if not busy and not drawers:
+                break
+            waiting = [x for w in busy for x in (w.conn, w.proc.sentinel)]
+            waiting += [x for d in drawers for x in (d.conn, d.proc.sentinel)]
+            wait_for = TICK if on_tick else None
+            if timeout and busy:
+                first = min(w.started for w in busy) + timeout
+                wait_for = min(wait_for or timeout, max(0.0, first - time.monotonic()))
+            ready = wait(waiting, wait_for)
+            if on_tick:
+                on_tick()
+            for d in [d for d in drawers if d.conn in ready or d.proc.sentinel in ready]:
+                try:
+                    index = d.conn.recv()  # this drawer's share of a proposal is drawn
+                except (EOFError, OSError):
+                    index = None  # it stopped early: hold nothing back (workers draw)
+                    held.clear()
+                if isinstance(index, int):
+                    drawn[index] = drawn.get(index, 0) + 1
+                    if drawn[index] == parts:
+                        held.discard(index)
+                else:
+                    d.kill()
+                    drawers.remove(d)
+            if not drawers:
+                held.clear()
+            for w in list(busy):
+                if w.conn in ready:
+                    try:
+                        index, result = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.kill()
+                        workers.remove(w)
+                        fail(w, f"the worker converting it stopped ({_stopped(w)}); "
+                                "the other proposals go on (please report this)")
+                        continue
+                    w.task = None
+                    on_result(index, result)
+                elif w.proc.sentinel in ready:
+                    w.kill()
+                    workers.remove(w)
+                    fail(w, f"the worker converting it stopped ({_stopped(w)}); "
+                            "the other proposals go on (please report this)")
+                elif timeout and time.monotonic() - w.started >= timeout:
+                    w.kill()
+                    workers.remove(w)
+                    fail(w, f"took longer than {timeout:g} s and was stopped "
+                            "(raise the limit with --timeout)")
+    finally:
+        for d in drawers:
+            d.kill()
+        for w in workers:
+            if w.task is None:
+                w.stop()
+            else:
+                w.kill()

@@ -1,0 +1,47 @@
+"""Imported once by the process workers are forked from (pool.py): everything a conversion
+needs, so no worker pays for the imports and all of them share this memory."""
+
+import contextlib
+import ctypes.util
+import gc
+import re
+import shutil
+import subprocess
+
+
+@contextlib.contextmanager
+def _quick_library_lookup():
+    """WeasyPrint asks ctypes for about twenty library names (Windows and macOS spellings
+    first), and every miss makes ctypes run gcc and ld: 0.3 s of each build's start. While
+    importing, answer from ldconfig's cache, read once (WeasyPrint also tries each library's
+    full file name, which loads without a lookup)."""
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+    try:
+        listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True,
+                                 timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        yield
+        return
+    sonames = re.findall(r"^\s*(\S+) \(", listing, re.M)
+    original = ctypes.util.find_library
+
+    def find_library(name):
+        pattern = re.compile(rf"(?:lib)?{re.escape(name)}\.so(?:\.[\d.]+)?")
+        return next((s for s in sonames if pattern.fullmatch(s)), None)
+
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+with _quick_library_lookup():
+    from epdoc import filters
+    from epdoc.pipeline import render as writers
+    from epdoc.pipeline.convert import build
+
+    writers.discover()
+    filters.discover()
+build.Builder  # noqa: B018 - imported for the workers
+gc.freeze()  # imported modules live as long as the process: keep them out of collections

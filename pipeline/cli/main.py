@@ -1,0 +1,72 @@
+"""The `epdoc` command. Subcommands are found by discovery in pipeline/cli/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+
+from epdoc import __version__
+from epdoc.pipeline.cli import commands
+from epdoc.pipeline.core.errors import EpdocError, UsageError
+
+
+def _commands(only: str | None = None):
+    names = [i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_")]
+    if only in names:  # `epdoc build ...` imports only build's code: a warm build is quick
+        mod = importlib.import_module(f"{commands.__name__}.{only}")
+        if mod.NAME == only:
+            return [mod]
+    mods = [importlib.import_module(f"{commands.__name__}.{name}") for name in names]
+    return sorted(mods, key=lambda m: (getattr(m, "POSITION", 50), m.NAME))
+
+
+def _command_word(argv) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None) if argv else None
+
+
+def parser(argv=None) -> argparse.ArgumentParser:
+    """The parser; given the arguments, only the command they name is imported."""
+    p = argparse.ArgumentParser(
+        prog="epdoc",
+        description="Turn Enhancement Proposals (GitHub markdown) into HTML, PDF and DOCX.",
+    )
+    p.add_argument("--version", action="version", version=f"epdoc {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for mod in _commands(_command_word(argv)):
+        cp = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(cp)
+        cp.set_defaults(run=mod.run)
+    return p
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    p = parser(argv)
+    args = p.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except UsageError as e:
+        p.print_usage(sys.stderr)
+        print(f"epdoc: error: {e.oneline()}", file=sys.stderr)
+        return 2
+    except EpdocError as e:
+        print(f"epdoc: error: {e.oneline()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("epdoc: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as e:  # noqa: BLE001 - never a traceback for users
+        if os.environ.get("EPDOC_DEBUG"):
+            raise
+        print(f"epdoc: internal error: {type(e).__name__}: {e} (set EPDOC_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The one place epdoc runs git.
+
+Only in the repository that holds the working directory epdoc was started in, found once by
+looking for `.git` upwards from there: a folder that a proposal brought (a planted `HEAD`,
+`objects/`, `config`) is never taken for a repository. git gets `--git-dir` and `--work-tree`
+explicitly, no system or global configuration, no hooks, no fsmonitor, no pager, no external
+diff or text conversion, so nothing in the tree makes it run a program.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from epdoc.pipeline.core.errors import EpdocError
+
+# command-line settings beat every configuration file git still reads (the repository's own)
+SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "safe.bareRepository=explicit",
+    "core.pager=cat",
+    "core.untrackedCache=false",
+    "protocol.allow=never",
+    "credential.helper=",
+)
+
+
+class GitError(EpdocError):
+    """git is missing, or a git command failed."""
+
+
+def environment() -> dict[str, str]:
+    """The caller's environment without git's own variables, and no outside configuration."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_ATTR_NOSYSTEM="1",
+               GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat",
+               GIT_NO_REPLACE_OBJECTS="1", PAGER="cat", LC_ALL="C")
+    return env
+
+
+def _git_dir(folder: Path) -> Path | None:
+    """`folder/.git` as a repository's git folder (a folder, or a file `gitdir: PATH`)."""
+    dot = folder / ".git"
+    if dot.is_dir():
+        return dot if (dot / "HEAD").is_file() else None
+    if dot.is_file():
+        try:
+            line = dot.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return None
+        if line.startswith("gitdir:"):
+            target = Path(os.path.normpath(folder / line[len("gitdir:"):].strip()))
+            return target if (target / "HEAD").is_file() else None
+    return None
+
+
+@dataclass(frozen=True)
+class Repository:
+    git_dir: Path
+    work_tree: Path
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        cmd = ["git", "--no-pager", f"--git-dir={self.git_dir}",
+               f"--work-tree={self.work_tree}"]
+        for setting in SAFE_CONFIG:
+            cmd += ["-c", setting]
+        try:
+            return subprocess.run([*cmd, *args], cwd=self.work_tree, env=environment(),
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                  timeout=timeout, check=False)
+        except FileNotFoundError:
+            raise GitError("git is not installed", hint="install git, or leave out the "
+                           "option that needs it") from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} took longer than {timeout:g} s",
+                           self.work_tree) from None
+
+    def output(self, *args: str) -> str:
+        """stdout of a git command that must succeed."""
+        proc = self.run(*args)
+        if proc.returncode != 0:
+            first = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[0]
+            raise GitError(f"git {args[0]} failed: {first}", self.work_tree)
+        return proc.stdout
+
+    def optional(self, *args: str) -> str | None:
+        """stdout (stripped) of a git command, or None when it fails or git is missing."""
+        try:
+            proc = self.run(*args, timeout=20)
+        except GitError:
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    def relative(self, path: Path) -> str | None:
+        """`path` relative to the work tree (POSIX), or None when it lies outside."""
+        real = Path(os.path.realpath(path))
+        try:
+            return real.relative_to(self.work_tree).as_posix()
+        except ValueError:
+            return None
+
+
+@functools.lru_cache(maxsize=8)
+def _find(cwd: str) -> Repository | None:
+    folder = Path(os.path.realpath(cwd))
+    for candidate in (folder, *folder.parents):
+        git_dir = _git_dir(candidate)
+        if git_dir is not None:
+            return Repository(Path(os.path.realpath(git_dir)), candidate)
+    return None
+
+
+def repository() -> Repository | None:
+    """The repository holding the working directory, or None."""
+    try:
+        return _find(os.getcwd())
+    except OSError:
+        return None

@@ -1,0 +1,47 @@
+"""Output names: each output is named after its source file's stem, which must make a
+plain, portable file name (CI artifact uploads refuse `"`, `:`, `<`, `>`, `|`, `*`, `?`,
+control characters and trailing dots or spaces)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from epdoc.pipeline.core.errors import OutputError
+
+FORBIDDEN = set('<>:"|?*\\/')
+BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+MAX_BYTES = 200  # leaves room for the extension and the temporary name beside it
+
+
+def printable(text) -> str:
+    """`text` with control and other unprintable characters shown as escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in str(text))
+
+
+def problem(stem: str) -> str | None:
+    """Why `stem` cannot name an output, or None."""
+    if not stem:
+        return "it is empty"
+    if stem.startswith("."):
+        return "it starts with a dot (the output would be hidden)"
+    bad = sorted({c for c in stem if c in FORBIDDEN or c in BIDI or not c.isprintable()})
+    if bad:
+        return "it contains " + ", ".join(repr(printable(c)) for c in bad)
+    if stem[-1] in ". ":
+        return "it ends with a dot or a space"
+    if len(stem.encode("utf-8")) > MAX_BYTES:
+        return f"it is longer than {MAX_BYTES} bytes"
+    return None
+
+
+def check(stem: str, path=None) -> None:
+    why = problem(stem)
+    if why:
+        raise OutputError(f"file name {printable(stem)!r} cannot name an output: {why}", path,
+                          hint="rename the file")
+
+
+def clash_key(stem: str) -> str:
+    """Stems that give the same key name the same output on some file system."""
+    return unicodedata.normalize("NFC", stem).casefold()

@@ -1,0 +1,109 @@
+"""Running pandoc (the binary shipped by pypandoc-binary) with limits and typed errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pypandoc
+
+from epdoc.pipeline.core.errors import LimitError, PandocError
+from epdoc.pipeline.pandoc import server as pandoc_server
+
+READER = "gfm+sourcepos"
+DEFAULT_MEMORY = "1024m"
+DEFAULT_TIMEOUT = 120.0
+
+
+@functools.cache
+def executable() -> str:
+    """The pandoc pypandoc-binary ships (the pinned one), unless PYPANDOC_PANDOC names
+    another; pypandoc's own search would take a newer pandoc found on PATH."""
+    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+    if not os.environ.get("PYPANDOC_PANDOC") and os.access(bundled, os.X_OK):
+        return str(bundled)
+    return pypandoc.get_pandoc_path()
+
+
+@functools.cache
+def version() -> str:
+    out = subprocess.run([executable(), "--version"], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return re.match(r"\S+\s+([\d.]+)", out).group(1)
+
+
+def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY,
+        timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Run pandoc on `data` (stdin) and return stdout; raise PandocError or LimitError.
+
+    Conversions epdoc makes go to this process's long-lived pandoc (pandoc_server.py);
+    other command lines start a pandoc process of their own."""
+    req = pandoc_server.plan(executable(), args) if pandoc_server.enabled() else None
+    if req is not None:
+        return _serve(req, args, data, path, memory, timeout)
+    cmd = [executable(), "+RTS", f"-M{memory}", "-RTS", *args]
+    try:
+        proc = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise LimitError(
+            f"pandoc took longer than the time limit of {timeout:g} s", path,
+            hint="raise it with --timeout"
+        ) from None
+    stderr = proc.stderr.decode("utf-8", "replace").strip()
+    if proc.returncode != 0:
+        if "heap overflow" in stderr or proc.returncode == 251:
+            raise LimitError(
+                f"pandoc needed more than its memory limit of {memory}", path,
+                hint="raise it with --pandoc-memory",
+            )
+        raise _error(stderr, cmd, proc.returncode, path)
+    return proc.stdout
+
+
+YAML_RE = re.compile(r"YAML parse exception at line (\d+), column \d+,?\s*(.*)", re.S)
+
+
+def _error(stderr: str, cmd, code: int, path) -> PandocError:
+    """A one-line, located message from pandoc's stderr."""
+    m = YAML_RE.search(stderr)
+    if m:
+        detail = " ".join(m.group(2).split())
+        err = PandocError(f"the YAML front matter does not parse: {detail}", cmd, code,
+                          stderr, path=path)
+        err.line = int(m.group(1)) + 1  # YAML lines start after the opening ---
+        err.hint = "fix the YAML between the --- lines"
+        return err
+    detail = " ".join(stderr.split()) or f"exit code {code}"
+    return PandocError(f"pandoc could not convert it: {detail[:300]}", cmd, code, stderr,
+                       path=path)
+
+
+def _serve(req: dict, args, data: bytes, path, memory: str, timeout: float) -> bytes:
+    cmd = [executable(), *args]
+    try:
+        srv = pandoc_server.server(executable(), memory, req.pop("syntaxes", None))
+        return srv.request(req, data, timeout)
+    except pandoc_server.TimedOut:
+        raise LimitError(
+            f"pandoc took longer than the time limit of {timeout:g} s", path,
+            hint="raise it with --timeout"
+        ) from None
+    except pandoc_server.Crashed as e:
+        if "heap overflow" in e.stderr or "Heap exhausted" in e.stderr or e.returncode == 251:
+            raise LimitError(
+                f"pandoc needed more than its memory limit of {memory}", path,
+                hint="raise it with --pandoc-memory",
+            ) from None
+        raise _error(e.stderr, cmd, e.returncode, path) from None
+    except pandoc_server.Failed as e:
+        raise _error(str(e).strip(), cmd, 1, path) from None
+
+
+def read_markdown(text: str, path=None, **limits) -> dict:
+    """Parse GitHub markdown once into pandoc's JSON AST, with source positions."""
+    out = run(["--sandbox", "-f", READER, "-t", "json"], text.encode("utf-8"), path, **limits)
+    return json.loads(out)

@@ -1,0 +1,77 @@
+"""One proposal: read, parsed once, filtered in-process."""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import panflute as pf
+
+from epdoc import filters
+from epdoc.pipeline.core.context import Context
+from epdoc.pipeline.core.diagnostics import Diagnostic
+from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.core.record import Proposal
+from epdoc.pipeline.pandoc import runner as pandoc
+from epdoc.pipeline.reading import depth, fastwalk, positions
+from epdoc.pipeline.reading.sources import read_source
+
+fastwalk.install()  # panflute's walk without rebuilding unchanged lists (same results)
+
+
+@dataclass
+class Document:
+    source: Path
+    text: str
+    doc: pf.Doc
+    record: Proposal
+    title: str
+    context: Context
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    def ast_json(self) -> str:
+        """The normalized AST as pandoc JSON (writers start from this)."""
+        return json.dumps(self.doc.to_json(), ensure_ascii=False)
+
+
+def load_doc(ast: dict) -> pf.Doc:
+    data = json.dumps(ast)
+    return pf.load(io.StringIO(data))
+
+
+def load(path, options: Options | None = None) -> Document:
+    """Read, parse (once) and filter a proposal."""
+    options = options or Options()
+    path = Path(path)
+    text = read_source(path, options.max_input_bytes)
+    max_depth = getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH)
+    depth.check_source(text, max_depth, path)  # before pandoc: it slows down on these
+    depth.check_front_matter(text, options.max_input_bytes, max_depth, path)
+    try:
+        ast = pandoc.read_markdown(text, path, **options.pandoc_limits)
+    except RecursionError:  # Python's json module, on pandoc's deeply nested output
+        if max_depth > depth.DEFAULT_MAX_DEPTH:
+            raise  # past a raised limit: too deep to process (build.describe says so)
+        raise depth.too_deep(f"more than {max_depth}", max_depth, path) from None
+    depth.check_ast(ast, max_depth, path)  # before panflute, which recurses per level
+    ast = positions.prepare_json(ast)
+    gc_was = gc.isenabled()
+    gc.disable()  # panflute builds many small objects; the cyclic collector only slows it
+    try:
+        doc = load_doc(ast)
+        ctx = Context(source=path, options=options)
+        ctx.positions = positions.collect(doc)
+        doc.epdoc = ctx
+        doc.format = "json"
+        doc = filters.run_all(doc)
+    finally:
+        if gc_was:
+            gc.enable()
+    return Document(path, text, doc, ctx.record, ctx.display_title, ctx, ctx.diagnostics)

@@ -1,0 +1,116 @@
+"""DOCX: pandoc with the reference document generated from the theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import docx
+import panflute as pf
+
+from epdoc.pipeline.core import atomic, reproducible
+from epdoc.pipeline.pandoc import runner as pandoc
+from epdoc.pipeline.render import Writer, fixups
+from epdoc.pipeline.render.docx import reference
+from epdoc.pipeline.render.html import page
+from epdoc.pipeline.safety import docx as docxsafe
+
+
+def absolute_images(doc, src_dir: Path) -> None:
+    """Point relative images at their checked absolute paths (pandoc runs outside the folder)."""
+
+    def action(elem, _doc):
+        if isinstance(elem, pf.Image):
+            parts = urlsplit(elem.url)
+            if not parts.scheme and not parts.netloc:
+                elem.url = str(src_dir / unquote(parts.path))
+
+    doc.walk(action)
+
+
+def _date(value):
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+POSTPROCESSORS: list = []
+
+
+def postprocess(func):
+    """Register `func(d, document, options)`, run on the python-docx Document after pandoc."""
+    POSTPROCESSORS.append(func)
+    return func
+
+
+# first of all: no field codes or external parts but those epdoc adds after this
+postprocess(docxsafe.remove_fields)
+
+
+@postprocess
+def set_properties(d, document, options) -> None:
+    rec = document.record
+    p = d.core_properties
+    p.title = document.title
+    p.author = ", ".join(rec.authors)
+    p.subject = " · ".join(x for x in (rec.id, rec.status) if x)
+    p.keywords = ", ".join(x for x in (rec.id, rec.status, rec.maturity) if x)
+    p.category = "Enhancement Proposal"
+    p.last_modified_by = "epdoc"
+    p.comments = ""
+    created, updated = _date(rec.created), _date(rec.updated)
+    if created:
+        p.created = created
+    if updated or created:
+        p.modified = updated or created
+
+
+@postprocess
+def relative_image_names(d, document, options) -> None:
+    """pandoc describes each picture by its (absolute) path: keep it relative to the
+    proposal's folder, so no local path leaks into the file and a copy of the source in
+    another folder gives the same bytes."""
+    root = str(document.source.parent.resolve()) + "/"
+    for el in d.element.body.iter():
+        descr = el.get("descr")
+        if descr and descr.startswith(root):
+            el.set("descr", descr[len(root):])
+
+
+def finish(data: bytes, document, options) -> bytes:
+    d = docx.Document(io.BytesIO(data))
+    for func in POSTPROCESSORS:
+        func(d, document, options)
+    moment = reproducible.when(options)
+    if moment:  # SOURCE_DATE_EPOCH: no build time anywhere, fixed zip entry times
+        props = d.core_properties
+        props.created = _date(document.record.created) or moment
+        props.modified = _date(document.record.updated) or props.created
+    out = io.BytesIO()
+    d.save(out)
+    return reproducible.fixed_zip(out.getvalue(), moment) if moment else out.getvalue()
+
+
+class DocxWriter(Writer):
+    name = "docx"
+    ext = "docx"
+
+    def render(self, document) -> bytes:
+        doc = page.copy_doc(document)
+        fixups.apply(doc, document, self.name, self.options)
+        # pictures as data: URLs of checked bytes; pandoc itself reads nothing (--sandbox)
+        docxsafe.embed_images(doc, document, self.options, self.theme)
+        data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
+        ref = reference.path_for(self.theme)
+        args = ["--sandbox", "-f", "json", "-t", "docx", f"--reference-doc={ref}",
+                f"--syntax-highlighting={page.highlight_style(self.theme)}",
+                *page.syntax_definitions(self.theme), "-o", "-"]
+        out = pandoc.run(args, data, document.source, **self.options.pandoc_limits)
+        return finish(out, document, self.options)
+
+    def write(self, document, target: Path) -> None:
+        atomic.write_bytes(target, self.render(document))

@@ -1,0 +1,319 @@
+"""Pictures a proposal may show, checked by their bytes before any format reads them.
+
+- A local picture is a file inside the proposal's folder tree (symlinks resolved), with no
+  hidden part in its path (`.git/`, `.env`): `local_file` says which, or why not.
+- Its bytes must be a PNG, JPEG, GIF, WebP or SVG picture (`vet`): a text file named
+  `x.png` is refused, whatever its name says.
+- A raster picture may have at most `max_image_pixels` pixels (read from its header, never
+  decoded here): a few kB can decode to gigabytes.
+- An SVG is parsed without external entities or DTDs, scrubbed (pipeline/safety/svg.py: no
+  script, handler, HTML island or outside reference), and may draw at most
+  `max_svg_elements` elements once every <use> is expanded, nested at most `max_depth`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
+
+from lxml import etree
+from PIL import Image
+
+from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.core.errors import EpdocError, InputError, LimitError, OutputError
+from epdoc.pipeline.safety import svg as svgsafe
+
+DEFAULT_MAX_PIXELS = 50_000_000
+DEFAULT_MAX_SVG_ELEMENTS = 50_000
+DEFAULT_MAX_DEPTH = 64
+MAX_FILE_BYTES = 64 * 1024 * 1024
+RASTER = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+SVG = "image/svg+xml"
+KINDS = "a PNG, JPEG, GIF, WebP or SVG picture"
+
+
+class Refused(ValueError):
+    """This picture may not be shown; the message says why (for a warning)."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    mime: str
+    data: bytes  # the bytes to show: as read for raster pictures, scrubbed for SVG
+    width: int = 0
+    height: int = 0
+
+    def data_url(self) -> str:
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The picture limits alone, where no Options object is at hand."""
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    max_svg_elements: int = DEFAULT_MAX_SVG_ELEMENTS
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+def limits_of(options) -> tuple[int, int, int]:
+    return (getattr(options, "max_image_pixels", DEFAULT_MAX_PIXELS),
+            getattr(options, "max_svg_elements", DEFAULT_MAX_SVG_ELEMENTS),
+            getattr(options, "max_depth", DEFAULT_MAX_DEPTH))
+
+
+# --- where a picture may come from ---------------------------------------------------
+
+def _hidden(parts) -> bool:
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
+
+
+def local_file(url: str, root: Path) -> tuple[Path, str]:
+    """(resolved path, clean relative path) of a relative picture URL inside `root`;
+    raises Refused with the reason otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or url.strip().startswith(("/", "\\")):
+        raise Refused("absolute paths and other schemes are not allowed")
+    rel = unquote(parts.path)
+    if not rel:
+        raise Refused("empty path")
+    why = proposalpath.problem(rel)  # before any file-system call sees it
+    if why:
+        raise Refused(why)
+    if "\\" in rel:
+        raise Refused("backslashes are not allowed in paths (use /)")
+    clean = posixpath.normpath(rel)
+    if clean == ".." or clean.startswith("../") or clean.startswith("/"):
+        raise Refused("outside the proposal's folder")
+    if _hidden(clean.split("/")):
+        raise Refused("hidden files and folders are not read")
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(real_root / clean))
+    if real != real_root and real_root not in real.parents:
+        raise Refused("outside the proposal's folder")
+    if _hidden(real.relative_to(real_root).parts):
+        raise Refused("hidden files and folders are not read")
+    if not real.is_file():
+        raise Refused("file not found")
+    return real, clean
+
+
+def read_file(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise Refused(f"file is {size} bytes, larger than any picture epdoc reads")
+    return path.read_bytes()
+
+
+def decode_data_url(url: str) -> tuple[str, bytes]:
+    """(media type, bytes) of a data: URL; raises Refused when it is not one."""
+    head, sep, payload = url.strip().partition(",")
+    if not sep or not head.lower().startswith("data:"):
+        raise Refused("not a data URL")
+    media = head[5:].split(";")[0].strip().lower()
+    try:
+        if head.lower().endswith(";base64"):
+            data = base64.b64decode("".join(unquote(payload).split()), validate=True)
+        else:
+            data = unquote_to_bytes(payload)
+    except ValueError:
+        raise Refused("the data URL does not decode") from None
+    if not media.startswith("image/"):
+        raise Refused("a data URL that is not a picture")
+    return media, data
+
+
+# --- what a picture is ---------------------------------------------------------------
+
+_checked: dict[tuple, Picture] = {}
+
+
+def vet(data: bytes, name: str, options=None) -> Picture:
+    """The picture in `data`, checked and (for SVG) scrubbed. Raises Refused when it is not
+    a picture, LimitError when it is over a limit."""
+    limits = limits_of(options)
+    key = (hashlib.sha256(data).digest(), limits)
+    if key not in _checked:
+        if len(_checked) > 128:
+            _checked.clear()
+        pic = _vet(data, limits)
+        # remembered without a raster picture's bytes (the caller has them)
+        _checked[key] = pic if pic.mime == SVG else Picture(pic.mime, b"", pic.width,
+                                                              pic.height)
+    pic = _checked[key]
+    if pic.mime != SVG:
+        pic = Picture(pic.mime, data, pic.width, pic.height)
+    max_pixels = limits[0]
+    if pic.mime != SVG and pic.width * pic.height > max_pixels:
+        raise LimitError(
+            f"image {name} has {pic.width}x{pic.height} = {pic.width * pic.height} pixels, "
+            f"over the image pixel limit of {max_pixels}",
+            hint="raise it with --max-image-pixels")
+    return pic
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and b"<svg" in data[:65536].lower()
+
+
+def _vet(data: bytes, limits) -> Picture:
+    if _looks_like_svg(data):
+        return _svg(data, limits)
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # only the header is read here; vet() compares
+        with Image.open(io.BytesIO(data), formats=list(RASTER)) as im:
+            fmt, (w, h) = im.format, im.size
+    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not a picture
+        raise Refused(f"not {KINDS}") from None
+    finally:
+        # WeasyPrint decodes with Pillow, which refuses pictures over its own limit
+        Image.MAX_IMAGE_PIXELS = max(limits[0], 1)
+    return Picture(RASTER[fmt], data, w, h)
+
+
+def _parser():
+    # internal entities only (libxml2 bounds their expansion); no DTD, no network
+    return etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _svg(data: bytes, limits) -> Picture:
+    _, max_elements, max_depth = limits
+    if len(data) > svgsafe.MAX_BYTES:
+        raise Refused(f"SVG larger than {svgsafe.MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as e:
+        raise Refused(f"not a well-formed SVG ({str(e).split(',')[0]})") from None
+    if not isinstance(root.tag, str) or etree.QName(root.tag).localname != "svg" \
+            or etree.QName(root.tag).namespace != svgsafe.SVG_NS:
+        raise Refused("not an SVG picture (no <svg> root in the SVG namespace)")
+    for style in list(root.iter(f"{{{svgsafe.SVG_NS}}}style")):
+        if svgsafe.EXTERNAL_CSS.search(style.text or ""):
+            style.getparent().remove(style)  # a style sheet that fetches: all of it goes
+    svgsafe.scrub(root)
+    for el in root.iter():  # pictures inside the SVG: the same checks
+        for attr in ("href", f"{{{svgsafe.XLINK_NS}}}href"):
+            if (el.get(attr) or "").strip().lower().startswith("data:"):
+                try:
+                    vet(decode_data_url(el.get(attr))[1], "inside an SVG image",
+                        Limits(*limits))
+                except Refused:
+                    del el.attrib[attr]
+    count, depth = measure(root, max_elements)
+    if count > max_elements:
+        raise LimitError(
+            f"SVG image draws more than {max_elements} elements once its <use> references "
+            f"are expanded, over the SVG element limit",
+            hint="raise it with --max-svg-elements")
+    if depth > max_depth:
+        raise LimitError(
+            f"SVG image is nested {depth} levels deep, over the nesting depth limit of "
+            f"{max_depth}", hint="raise it with --max-depth")
+    return Picture(SVG, etree.tostring(root, encoding="utf-8"))
+
+
+def measure(root, limit: int) -> tuple[int, int]:
+    """(elements drawn, nesting depth) of an SVG with every <use> expanded; a reference
+    cycle counts as over `limit`. Iterative: the tree may be deep."""
+    ids = {}
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("id"):
+            ids.setdefault(el.get("id"), el)
+
+    def deps(el):
+        out = [c for c in el if isinstance(c.tag, str)]
+        if etree.QName(el.tag).localname == "use":
+            ref = el.get("href") or el.get(f"{{{svgsafe.XLINK_NS}}}href") or ""
+            if ref.startswith("#") and ref[1:] in ids:
+                out.append(ids[ref[1:]])
+        return out
+
+    done: dict = {}
+    active: set = set()
+    stack = [(root, False)]
+    while stack:
+        el, ready = stack.pop()
+        if el in done:
+            continue
+        if not ready:
+            active.add(el)
+            stack.append((el, True))
+            for d in deps(el):
+                if d in active:
+                    return limit + 1, 0  # a <use> that contains itself
+                if d not in done:
+                    stack.append((d, False))
+            continue
+        found = [done[d] for d in deps(el)]
+        count = min(1 + sum(c for c, _ in found), limit + 1)
+        done[el] = (count, 1 + max((d for _, d in found), default=0))
+        active.discard(el)
+    return done[root]
+
+
+class HtmlImages:
+    """The policy for <img src> in rendered HTML (raw HTML in a proposal included), applied
+    by the sanitizer: the same rules as for markdown images; a refused source is dropped.
+    Pictures over a limit are kept in `over_limit` for `check()` to raise, and so is a
+    picture that could not be copied beside the page (its <img> is dropped either way: a page
+    never points at a file that was not written)."""
+
+    def __init__(self, root: Path, options=None, place=None):
+        self.root = Path(root)
+        self.options = options
+        self.place = place  # place(clean path, checked bytes) -> path the page uses
+        self.over_limit: list[EpdocError] = []
+
+    def __call__(self, src: str) -> str | None:
+        # the sanitizer keeps an attribute whose filter raised: fail closed here instead
+        try:
+            return self._src(src)
+        except OSError as e:  # copying it beside the page failed: reported by check()
+            where = proposalpath.shown(str(e.filename or ""))
+            self.over_limit.append(OutputError(
+                f"picture '{proposalpath.shown(src)}' could not be copied beside the page: "
+                f"{e.strerror or e} ({where})", hint="check the output folder"))
+            return None
+        except Exception as e:  # noqa: BLE001 - reported by check(), the <img> dropped
+            self.over_limit.append(e if isinstance(e, EpdocError) else InputError(
+                f"picture '{proposalpath.shown(src)}' could not be checked: "
+                f"{type(e).__name__}: {e}"))
+            return None
+
+    def _src(self, src: str) -> str | None:
+        url = src.strip()
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        try:
+            if scheme == "data":
+                _, data = decode_data_url(url)
+                pic = vet(data, "in a data URL", self.options)
+                if pic.mime == SVG and not svgsafe.is_safe_data_url(url):
+                    return pic.data_url()  # the scrubbed SVG
+                return src
+            if scheme in ("http", "https") and parts.netloc:
+                return src if getattr(self.options, "allow_network", False) else None
+            if scheme or parts.netloc:
+                return None
+            path, clean = local_file(url, self.root)
+            pic = vet(read_file(path), clean, self.options)
+        except Refused:
+            return None
+        except LimitError as e:
+            self.over_limit.append(e)
+            return None
+        shown = self.place(clean, pic.data) if self.place else clean
+        return quote(shown, safe="/")
+
+    def check(self, path=None) -> None:
+        if self.over_limit:
+            e = self.over_limit[0]
+            e.path = e.path or path
+            raise e
