@@ -265,7 +265,7 @@ def test_a_proposal_over_the_time_limit_is_stopped_and_the_rest_finish(tmp_path)
 
 
 def test_diagrams_are_drawn_ahead_and_used(tmp_path):
-    from epdoc.pipeline.diagrams import ahead as prefetch
+    from epdoc.pipeline.batch import ahead as prefetch
 
     src = tmp_path / "src"
     src.mkdir()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from epdoc.pipeline.diagrams import ahead as prefetch
+from epdoc.pipeline.batch import ahead as prefetch
 from epdoc.pipeline.diagrams.draw import CONFIG
 from epdoc.pipeline.diagrams.worker import QUICKJS_ONLY, Worker
 from epdoc.pipeline.pandoc import runner as pandoc

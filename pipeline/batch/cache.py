@@ -30,12 +30,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from epdoc import __version__
-from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.reading.sources import readable
 
 FORMAT = 1
-DEFAULT_NAME = ".epdoc-cache"
+DEFAULT_NAME = settings.CACHE_NAME
 # Options that change how a build runs, not what it writes.
 NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme"}
 NOT_IN_KEY_EXTRA = {"diagram_cache"}  # where rendered diagrams are kept, not what they are
@@ -221,7 +221,7 @@ class Cache:
             "libraries": _library_versions(),
             "theme": theme_digest,
             "options": options_digest(options),
-            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "source_date_epoch": settings.env("SOURCE_DATE_EPOCH"),
         }
         self.env_digest = sha256_bytes(json.dumps(env, sort_keys=True).encode())
         self._hashes: dict[tuple, str] = {}

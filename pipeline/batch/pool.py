@@ -18,6 +18,11 @@ import sys
 import time
 from multiprocessing.connection import wait
 
+from epdoc.pipeline.batch import ahead as drawing
+from epdoc.pipeline.convert.result import Result
+from epdoc.pipeline.core.errors import one_line
+from epdoc.pipeline.pandoc import server as pandoc_server
+
 PRELOAD = "epdoc.pipeline.batch.preload"
 TICK = 0.5  # seconds between progress refreshes
 
@@ -35,7 +40,7 @@ def _serve(conn, options) -> None:
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own process group: a kill takes the pandoc it started too
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what stops
-    from epdoc.pipeline.convert.build import Builder, Result, describe
+    from epdoc.pipeline.convert.proposal import Builder  # after fork: the drawers start light
 
     try:
         builder = Builder(options)
@@ -53,13 +58,11 @@ def _serve(conn, options) -> None:
             break
         index, source = task
         if builder is None:
-            result = Result(source, ok=False, error=describe(failure, source))
+            result = Result(source, ok=False, error=one_line(failure, source))
         else:
             result = builder.convert(source)
         conn.send((index, result))
     conn.close()
-    from epdoc.pipeline.pandoc import server as pandoc_server
-
     pandoc_server.close_all()  # multiprocessing skips atexit: wait for our pandoc here
 
 
@@ -114,13 +117,11 @@ def _stopped(worker: Worker) -> str:
 
 
 class Drawer:
-    """A process drawing diagrams ahead (prefetch.py): its `part` of `parts`."""
+    """A process drawing diagrams ahead (batch/ahead.py): its `part` of `parts`."""
 
     def __init__(self, ctx, options, tasks, part: int, parts: int):
-        from epdoc.pipeline.diagrams import ahead as prefetch
-
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=prefetch.serve,
+        self.proc = ctx.Process(target=drawing.serve,
                                 args=(child, options, list(tasks), part, parts), daemon=True)
         self.proc.start()
         child.close()
@@ -144,9 +145,6 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
     `prefetch`: tasks whose diagrams processes of their own (one, or up to `jobs - 1`) draw
     first, while workers convert the other proposals; each goes to a worker once they are
     drawn (or a drawing process has stopped)."""
-    from epdoc.pipeline.convert.build import Result
-    from epdoc.pipeline.diagrams import ahead as drawing
-
     pending = list(tasks)
     if not pending:
         return

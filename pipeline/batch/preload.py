@@ -39,9 +39,9 @@ def _quick_library_lookup():
 with _quick_library_lookup():
     from epdoc import filters
     from epdoc.pipeline import render as writers
-    from epdoc.pipeline.convert import build
+    from epdoc.pipeline.convert import proposal
 
     writers.discover()
     filters.discover()
-build.Builder  # noqa: B018 - imported for the workers
+proposal.Builder  # noqa: B018 - imported for the workers
 gc.freeze()  # imported modules live as long as the process: keep them out of collections

@@ -11,12 +11,12 @@ from collections import Counter
 from pathlib import Path
 
 from epdoc import __version__
-from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.lint.output import GITHUB_LEVEL, _escape_data, _escape_property, _repo_path
 
 
 def in_github_actions() -> bool:
-    return os.environ.get("GITHUB_ACTIONS") == "true"
+    return settings.env("GITHUB_ACTIONS") == "true"
 
 
 def annotation(severity: str, file: str, message: str, line=None, column=None,
@@ -40,7 +40,7 @@ class Reporter:
         self.err = stream or sys.stderr
         self.github = in_github_actions() if github is None else github
         if bar is None:
-            bar = (not quiet and self.err.isatty() and not os.environ.get("CI")
+            bar = (not quiet and self.err.isatty() and not settings.env("CI")
                    and os.environ.get("TERM") != "dumb")
         self.counts: Counter = Counter()
         self.results: list = []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import pkgutil
 import sys
 
 from epdoc import __version__
 from epdoc.pipeline.cli import commands
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, UsageError
 
 
@@ -61,7 +61,7 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as e:  # noqa: BLE001 - never a traceback for users
-        if os.environ.get("EPDOC_DEBUG"):
+        if settings.debug():
             raise
         print(f"epdoc: internal error: {type(e).__name__}: {e} (set EPDOC_DEBUG=1 for details)",
               file=sys.stderr)

@@ -38,16 +38,16 @@ from urllib.parse import urlsplit, urlunsplit
 from epdoc import __version__
 from epdoc.pipeline.collections import index as indexes
 from epdoc.pipeline.config import theme as themes
-from epdoc.pipeline.convert.build import Builder, describe
-from epdoc.pipeline.core import atomic, git, reproducible
-from epdoc.pipeline.core.errors import EpdocError, UsageError
+from epdoc.pipeline.convert.proposal import Builder
+from epdoc.pipeline.core import atomic, git, reproducible, settings
+from epdoc.pipeline.core.errors import EpdocError, UsageError, one_line
 from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.reading.document import load
 from epdoc.pipeline.reading.files import source_files
 
 FORMAT = "epdoc-archive/1"
-DEFAULT_STATUSES = ("Accepted", "Implementable", "Implemented")
+DEFAULT_STATUSES = settings.ARCHIVE_STATUSES
 PDF_VARIANT = "pdf/a-3b"
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -316,7 +316,7 @@ class Archive:
         try:
             document = load(source, self.options)
         except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the others
-            return Outcome(source, "failed", message=describe(exc, source))
+            return Outcome(source, "failed", message=one_line(exc, source))
         rec = document.record
         key = safe_name(rec.id or source.stem)
         statuses, origin = (self.statuses, None) if self.statuses \
@@ -328,7 +328,7 @@ class Archive:
         try:
             files = [(name, path, path.read_bytes()) for name, path in source_files(document)]
         except OSError as exc:
-            return Outcome(source, "failed", key, message=describe(exc, source))
+            return Outcome(source, "failed", key, message=one_line(exc, source))
         digest = sha256("".join(f"{name}\0{sha256(data)}\n"
                                 for name, _, data in sorted(files)).encode())
         for v in versions_of(self.root / key):
@@ -338,7 +338,7 @@ class Archive:
         try:
             return self._archive(document, key, files, digest)
         except Exception as exc:  # noqa: BLE001
-            return Outcome(source, "failed", key, message=describe(exc, source))
+            return Outcome(source, "failed", key, message=one_line(exc, source))
 
     def _archive(self, document, key: str, files, digest: str) -> Outcome:
         rec = document.record

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from epdoc import __version__
 from epdoc.pipeline.config import theme as themes
-from epdoc.pipeline.convert.build import describe
+from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.core.record import STATUSES
 from epdoc.pipeline.reading.document import load
 from epdoc.pipeline.render.html import inline
@@ -64,7 +64,7 @@ def collect(sources, options=None) -> tuple[list[Entry], list[str]]:
         try:
             record = load(path, options).record.as_dict()
         except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the index
-            errors.append(describe(exc, path))
+            errors.append(one_line(exc, path))
             continue
         entries.append(Entry(path, record))
     return entries, errors

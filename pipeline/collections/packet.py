@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from epdoc import __version__
 from epdoc.pipeline.config import theme as themes
-from epdoc.pipeline.convert.build import describe
-from epdoc.pipeline.core import atomic, reproducible
+from epdoc.pipeline.core import atomic, reproducible, settings
+from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.reading import document as documents
 from epdoc.pipeline.render import status
 from epdoc.pipeline.render.html import page
@@ -30,7 +30,7 @@ from epdoc.pipeline.render.pdf.writer import PdfWriter, render
 
 DRAFT_DATE_RE = re.compile(r"(?:^|[-_])(\d{4})-?(\d{2})-?(\d{2})(?:[-_]|$)")
 OUTPUT_SUFFIXES = ("", ".md", ".markdown", ".pdf", ".html", ".docx")
-DEFAULT_TITLE = "Enhancement Proposals: Review Packet"
+DEFAULT_TITLE = settings.PACKET_TITLE
 
 
 @dataclass
@@ -103,7 +103,7 @@ def load(sources, options, statuses=None, on_error=None) -> Packet:
         try:
             doc = documents.load(source, options)
         except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the packet
-            packet.failures.append(describe(exc, source))
+            packet.failures.append(one_line(exc, source))
             if on_error:
                 on_error(packet.failures[-1])
             continue
@@ -196,7 +196,7 @@ class PacketBuilder:
                 self.article(m, members)
                 ready.append(m)
             except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the packet
-                packet.failures.append(describe(exc, m.document.source))
+                packet.failures.append(one_line(exc, m.document.source))
                 if self.on_error:
                     self.on_error(packet.failures[-1])
         packet.members = ready

@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from epdoc.pipeline.core.errors import OutputError
+from epdoc.pipeline.core.errors import OutputError, printable
 
 FORBIDDEN = set('<>:"|?*\\/')
 BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 MAX_BYTES = 200  # leaves room for the extension and the temporary name beside it
-
-
-def printable(text) -> str:
-    """`text` with control and other unprintable characters shown as escapes."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in str(text))
 
 
 def problem(stem: str) -> str | None:

@@ -5,28 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from epdoc.pipeline.pandoc.runner import DEFAULT_MEMORY, DEFAULT_TIMEOUT
-from epdoc.pipeline.reading.sources import DEFAULT_MAX_BYTES
-from epdoc.pipeline.safety.pictures import (
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_PIXELS,
-    DEFAULT_MAX_SVG_ELEMENTS,
-)
+from epdoc.pipeline.core import settings
 
-FORMATS = ("html", "pdf", "docx")
+FORMATS = settings.FORMATS
 
 
 @dataclass(frozen=True)
 class Options:
     formats: tuple[str, ...] = FORMATS
-    outdir: Path = Path("build")
+    outdir: Path = settings.OUTDIR
     allow_network: bool = False
-    max_input_bytes: int = DEFAULT_MAX_BYTES
-    pandoc_memory: str = DEFAULT_MEMORY
-    max_depth: int = DEFAULT_MAX_DEPTH  # how deep blocks and inlines nest (pipeline/reading/depth.py)
-    max_image_pixels: int = DEFAULT_MAX_PIXELS  # pixels in one picture (imagesafe.py)
-    max_svg_elements: int = DEFAULT_MAX_SVG_ELEMENTS  # drawn by one SVG, <use> expanded
-    timeout: float = DEFAULT_TIMEOUT  # seconds for each proposal (and each pandoc run in it)
+    max_input_bytes: int = settings.MAX_INPUT_BYTES
+    pandoc_memory: str = settings.PANDOC_MEMORY
+    max_depth: int = settings.MAX_DEPTH  # how deep blocks and inlines nest
+    max_image_pixels: int = settings.MAX_IMAGE_PIXELS  # pixels in one picture
+    max_svg_elements: int = settings.MAX_SVG_ELEMENTS  # drawn by one SVG, <use> expanded
+    timeout: float = settings.TIMEOUT  # seconds for each proposal (and each pandoc run in it)
     jobs: int = 1
     theme: Path | None = None
     source_date_epoch: int | None = None  # None: the SOURCE_DATE_EPOCH variable, if set

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import zipfile
 
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
 
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time zip can store
@@ -27,7 +27,7 @@ def epoch(options=None) -> int | None:
     value = getattr(options, "source_date_epoch", None)
     if value is not None:
         return int(value)
-    env = os.environ.get("SOURCE_DATE_EPOCH")
+    env = settings.env("SOURCE_DATE_EPOCH")
     return parse_epoch(env) if env else None
 
 

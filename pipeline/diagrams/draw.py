@@ -4,7 +4,7 @@ not draw). Every result is cached on disk by a hash of the source and of how it 
 a rebuild renders nothing new; failures are cached too.
 
 The cache lives in `cache_dir()`: $EPDOC_DIAGRAM_CACHE, else options.extra["diagram_cache"],
-else the epdoc cache (pipeline/render/docx/reference.py cache_dir(), $EPDOC_CACHE) + /diagrams. Mermaid runs
+else the epdoc cache (settings.user_cache(), $EPDOC_CACHE) + /diagrams. Mermaid runs
 in a child process with a time limit (pipeline/diagrams/worker.py).
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tempfile
 import threading
@@ -21,12 +20,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.safety import svg as svgsafe
 
 VERSION = "3"  # bump when the SVG post-processing below changes
-MAX_SOURCE = 50_000  # characters; a bigger diagram is refused, not rendered
-DEFAULT_TIMEOUT = 60.0  # seconds per diagram: $EPDOC_DIAGRAM_TIMEOUT, extra["diagram_timeout"]
+MAX_SOURCE = settings.MAX_DIAGRAM_SOURCE  # characters; a bigger diagram is refused
+DEFAULT_TIMEOUT = settings.DIAGRAM_TIMEOUT  # $EPDOC_DIAGRAM_TIMEOUT, extra["diagram_timeout"]
 FONT_STACK = '"DejaVu Sans", Verdana, sans-serif'  # mermaidx measures text with DejaVu Sans
 LABELS_AS_TEXT = {"htmlLabels": False}
 CONFIG = {
@@ -61,7 +60,7 @@ class Rendered:
 
 
 def cache_dir(options=None) -> Path:
-    override = os.environ.get("EPDOC_DIAGRAM_CACHE") or \
+    override = settings.env("EPDOC_DIAGRAM_CACHE") or \
         (options.extra.get("diagram_cache") if options is not None else None)
     if override:
         path = Path(override)
@@ -128,7 +127,7 @@ def render(source: str, options=None) -> Rendered:
 
 
 def timeout(options=None) -> float:
-    value = os.environ.get("EPDOC_DIAGRAM_TIMEOUT") or \
+    value = settings.env("EPDOC_DIAGRAM_TIMEOUT") or \
         (options.extra.get("diagram_timeout") if options is not None else None)
     try:
         return float(value) if value else DEFAULT_TIMEOUT

@@ -25,6 +25,8 @@ import sys
 import threading
 import time
 
+from epdoc.pipeline.core import settings
+
 # diagram types V8 cannot finish (mermaidx.engines.v8_engine): drawn by QuickJS directly
 QUICKJS_ONLY = re.compile(r"^[ \t]*(mindmap|architecture(-beta)?)\b", re.M | re.I)
 UNBOUNDED_MS = 86_400_000  # V8 has no limit of its own: the parent's time limit stops it
@@ -67,7 +69,7 @@ def _stop(signum, frame) -> None:  # pragma: no cover - runs in the child proces
 
 def serve(config: dict) -> None:  # pragma: no cover - runs in the child process
     signal.signal(signal.SIGTERM, _stop)
-    v8 = os.environ.get("EPDOC_DIAGRAM_ENGINE", "v8") != "quickjs"
+    v8 = (settings.env("EPDOC_DIAGRAM_ENGINE") or "v8") != "quickjs"
     out = sys.stdout
     sys.stdout = sys.stderr  # only replies go to the parent
     for line in sys.stdin:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from epdoc.pipeline.core.diagnostics import Diagnostic
+from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.lint import content, identity, metadata, template
 from epdoc.pipeline.lint.codes import CODES, Code, Finding
@@ -91,8 +92,6 @@ def _failure(source, code: str, message: str, line=None) -> Diagnostic:
 def lint(sources, options: Options | None = None, config: Config | None = None) -> Report:
     """Lint proposals: load each one (a file that fails becomes one diagnostic), then check
     each, then the run as a whole. `config`, when given, applies to every file."""
-    from epdoc.pipeline.convert.build import describe  # late: build imports this package
-
     options = options or Options()
     sources = [Path(s) for s in sources]
     report = Report(sources)
@@ -102,7 +101,7 @@ def lint(sources, options: Options | None = None, config: Config | None = None) 
         try:
             doc = load(source, options)
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
-            message = describe(exc, source)
+            message = one_line(exc, source)
             prefix = f"{source}:{getattr(exc, 'line', None)}: " \
                 if getattr(exc, "line", None) else f"{source}: "
             message = message[len(prefix):] if message.startswith(prefix) else message

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.diagnostics import SEVERITIES
 from epdoc.pipeline.lint.codes import CODES
 
@@ -48,7 +49,7 @@ def _repo_path(file: str) -> str:
     p = Path(file)
     if not p.is_absolute():
         return p.as_posix()
-    for root in (os.environ.get("GITHUB_WORKSPACE"), os.getcwd()):
+    for root in (settings.env("GITHUB_WORKSPACE"), os.getcwd()):
         if root:
             try:
                 return p.resolve().relative_to(Path(root).resolve()).as_posix()

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pypandoc
 
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import LimitError, PandocError
 from epdoc.pipeline.pandoc import server as pandoc_server
 
 READER = "gfm+sourcepos"
-DEFAULT_MEMORY = "1024m"
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY = settings.PANDOC_MEMORY
+DEFAULT_TIMEOUT = settings.TIMEOUT
 
 
 @functools.cache
@@ -24,7 +25,7 @@ def executable() -> str:
     """The pandoc pypandoc-binary ships (the pinned one), unless PYPANDOC_PANDOC names
     another; pypandoc's own search would take a newer pandoc found on PATH."""
     bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
-    if not os.environ.get("PYPANDOC_PANDOC") and os.access(bundled, os.X_OK):
+    if not settings.env("PYPANDOC_PANDOC") and os.access(bundled, os.X_OK):
         return str(bundled)
     return pypandoc.get_pandoc_path()
 

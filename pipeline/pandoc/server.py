@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from epdoc.pipeline.core import settings
+
 SCRIPT = Path(__file__).with_name("worker.lua")
 BINARY = {"docx", "odt", "epub", "epub2", "epub3", "pptx"}
 BUILTIN_STYLES = {"pygments", "kate", "monochrome", "breezedark", "espresso", "zenburn",
@@ -45,7 +47,7 @@ class Failed(Exception):
 
 
 def enabled() -> bool:
-    return os.environ.get("EPDOC_PANDOC_SERVER", "1") != "0"
+    return settings.env("EPDOC_PANDOC_SERVER") != "0"
 
 
 @functools.cache

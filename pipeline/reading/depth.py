@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import LimitError
-from epdoc.pipeline.safety.pictures import DEFAULT_MAX_DEPTH
+
+DEFAULT_MAX_DEPTH = settings.MAX_DEPTH
 
 LEAD_RE = re.compile(r"^[ \t]*(?:(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+",
                      re.MULTILINE)
@@ -119,7 +121,7 @@ def check_front_matter(text: str, max_bytes: int, limit: int = DEFAULT_MAX_DEPTH
         root = yaml.compose(m.group(1), Loader=yaml.SafeLoader)
     except RecursionError:
         if limit > DEFAULT_MAX_DEPTH:
-            raise  # past a raised limit: too deep to process (build.describe says so)
+            raise  # past a raised limit: too deep to process (errors.one_line says so)
         raise too_deep(f"more than {limit}", limit, path, 2) from None
     except yaml.YAMLError:
         return  # not YAML pandoc accepts either: its error says where

@@ -58,7 +58,7 @@ def load(path, options: Options | None = None) -> Document:
         ast = pandoc.read_markdown(text, path, **options.pandoc_limits)
     except RecursionError:  # Python's json module, on pandoc's deeply nested output
         if max_depth > depth.DEFAULT_MAX_DEPTH:
-            raise  # past a raised limit: too deep to process (build.describe says so)
+            raise  # past a raised limit: too deep to process (errors.one_line says so)
         raise depth.too_deep(f"more than {max_depth}", max_depth, path) from None
     depth.check_ast(ast, max_depth, path)  # before panflute, which recurses per level
     ast = positions.prepare_json(ast)

@@ -7,6 +7,7 @@ import re
 import stat
 from pathlib import Path
 
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import InputError, LimitError
 
 SKIP_NAMES = {"readme.md", "index.md", "changelog.md", "contributing.md", "license.md"}
@@ -14,7 +15,7 @@ BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # what XML (DOCX) cannot hold, and terminal escapes (ESC, CSI) in CI logs; tab and line
 # ends are text
 CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_BYTES = settings.MAX_INPUT_BYTES
 
 
 def discover(paths) -> list[Path]:

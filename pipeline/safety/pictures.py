@@ -26,13 +26,14 @@ from lxml import etree
 from PIL import Image
 
 from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, InputError, LimitError, OutputError
 from epdoc.pipeline.safety import svg as svgsafe
 
-DEFAULT_MAX_PIXELS = 50_000_000
-DEFAULT_MAX_SVG_ELEMENTS = 50_000
-DEFAULT_MAX_DEPTH = 64
-MAX_FILE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_PIXELS = settings.MAX_IMAGE_PIXELS
+DEFAULT_MAX_SVG_ELEMENTS = settings.MAX_SVG_ELEMENTS
+DEFAULT_MAX_DEPTH = settings.MAX_DEPTH
+MAX_FILE_BYTES = settings.MAX_PICTURE_BYTES
 RASTER = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG = "image/svg+xml"
 KINDS = "a PNG, JPEG, GIF, WebP or SVG picture"

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 from epdoc.pipeline.batch.progress import Reporter, annotation
+from epdoc.pipeline.batch.run import build, default_jobs
 from epdoc.pipeline.batch.selection import changed_files, parse_shard, select_changed, select_shard
 from epdoc.pipeline.cli.commands import add_paths, formats, sources
-from epdoc.pipeline.convert.build import build, default_jobs
 from epdoc.pipeline.core.errors import UsageError
 from epdoc.pipeline.core.options import FORMATS, Options
 from epdoc.pipeline.lint import config as lint_config
-from epdoc.pipeline.lint import duplicates
 
 NAME = "build"
 HELP = "convert proposals to HTML, PDF and DOCX"
@@ -90,13 +88,6 @@ def options_from(args) -> Options:
                    cache_dir=getattr(args, "cache_dir", None))
 
 
-def _text(path) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
 def run(args) -> int:
     options = options_from(args)
     if options.theme is not None and not (options.theme / "theme.toml").is_file():
@@ -114,20 +105,16 @@ def run(args) -> int:
                                            selection=selection)
         return 0
     reporter = Reporter(len(files), quiet=args.quiet)
+    across = []  # one id used twice: known once all are converted
     try:
-        results = build(files, options, on_result=reporter, on_tick=reporter.tick)
+        results = build(files, options, on_result=reporter, on_tick=reporter.tick,
+                        on_across=lambda _result, d: across.append(d))
     finally:
         reporter.close()
-    # the check across files (one id used twice), as lint makes it
-    ids = Counter(r.record.id for r in results if r.record and r.record.id)
-    across = duplicates((r.source, r.record.id, _text(r.source)) for r in results
-                        if r.record and ids[r.record.id] > 1)
-    for r in results:
-        for d in across.get(r.source, []):
-            r.diagnostics.append(d)
-            print(d.text(), file=sys.stderr)
-            if reporter.github:
-                print(annotation(d.severity, d.file, d.message, d.line, d.column, d.code))
+    for d in across:
+        print(d.text(), file=sys.stderr)
+        if reporter.github:
+            print(annotation(d.severity, d.file, d.message, d.line, d.column, d.code))
     if args.report:
         reporter.report(args.report, options=options, results=results, selection=selection)
     failed = [r for r in results if not r.ok]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from epdoc.pipeline import lint as linter
 from epdoc.pipeline.cli.commands import sources
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
 from epdoc.pipeline.lint import output
 
@@ -30,7 +30,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    fmt = args.format or ("github" if settings.env("GITHUB_ACTIONS") == "true" else "text")
     if args.list_rules:
         print(output.rules_table("json" if fmt == "json" else "text"))
         return 0

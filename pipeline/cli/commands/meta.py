@@ -6,7 +6,7 @@ import json
 import sys
 
 from epdoc.pipeline.cli.commands import add_paths, sources
-from epdoc.pipeline.convert.build import describe
+from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.reading.document import load
 
 NAME = "meta"
@@ -28,7 +28,7 @@ def run(args) -> int:
             rec = load(path).record.as_dict()
             rec["source"] = str(path)
         except Exception as exc:  # noqa: BLE001
-            print(f"error: {describe(exc, path)}", file=sys.stderr)
+            print(f"error: {one_line(exc, path)}", file=sys.stderr)
             failed += 1
             continue
         print(json.dumps(rec, ensure_ascii=False, indent=2 if args.pretty else None))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import docx
@@ -17,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from fontTools.ttLib import TTFont
 
-from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.pandoc import runner as pandoc
 
 HEADINGS = {1: "h1", 2: "h2", 3: "h3", 4: "h4", 5: "h4", 6: "h4"}
@@ -211,17 +209,6 @@ def build(theme) -> bytes:
     return out.getvalue()
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("EPDOC_CACHE") or os.environ.get("XDG_CACHE_HOME") \
-        or os.path.join(os.path.expanduser("~"), ".cache")
-    base = Path(root) if os.environ.get("EPDOC_CACHE") else Path(root) / "epdoc"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        return base
-    except OSError:
-        return Path(tempfile.gettempdir()) / "epdoc-cache"
-
-
 @functools.cache
 def _code_digest() -> str:
     """This module's own source: a new way of building gives a new reference."""
@@ -230,7 +217,7 @@ def _code_digest() -> str:
 
 def path_for(theme) -> Path:
     """The reference.docx for `theme`, built once per theme content (and builder)."""
-    target = cache_dir() / f"reference-{theme.digest}-{_code_digest()}.docx"
+    target = settings.user_cache() / f"reference-{theme.digest}-{_code_digest()}.docx"
     if not target.exists():
         atomic.write_bytes(target, build(theme))
     return target

@@ -43,7 +43,7 @@ def copy_doc(document: Document) -> pf.Doc:
 
 def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str, str]:
     """(highlighting CSS, sanitized body HTML) for a document AST. `place(path, bytes)`
-    copies each local picture shown and gives the path the page uses (pipeline/render/html/copies.py);
+    copies each local picture shown and gives the path the page uses (render/html/copies.py);
     without it, pictures keep their paths."""
     data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
     args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",

@@ -14,7 +14,7 @@ import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.render import Writer, fixups
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.render.pdf import code as printcode
@@ -29,9 +29,8 @@ _env_lock = threading.Lock()
 
 
 def _no_fonts_file() -> Path:
-    from epdoc.pipeline.render.docx.reference import cache_dir
 
-    path = cache_dir() / "fonts-none.conf"
+    path = settings.user_cache() / "fonts-none.conf"
     if not path.exists() or path.read_text() != NO_FONTS:
         atomic.write_text(path, NO_FONTS)
     return path

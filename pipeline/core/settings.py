@@ -1,0 +1,76 @@
+"""Every default, limit and environment variable of epdoc, in one place.
+
+Options (core/options.py) take their defaults from here; modules read the environment only
+through the functions below. The README lists the same variables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# --- limits (each has a command-line option) ----------------------------------------------
+MAX_INPUT_BYTES = 2 * 1024 * 1024  # a proposal, front matter with YAML aliases expanded
+MAX_DEPTH = 64  # nesting of quotes, lists, inlines, HTML, SVG
+MAX_IMAGE_PIXELS = 50_000_000  # pixels in one picture
+MAX_SVG_ELEMENTS = 50_000  # elements one SVG draws, <use> expanded
+PANDOC_MEMORY = "1024m"  # pandoc's heap
+TIMEOUT = 120.0  # seconds for one proposal, all its formats (and each pandoc run in it)
+
+# --- limits without an option --------------------------------------------------------------
+MAX_PICTURE_BYTES = 64 * 1024 * 1024  # one picture file
+MAX_DIAGRAM_SOURCE = 50_000  # characters of one mermaid diagram; a bigger one is refused
+DIAGRAM_TIMEOUT = 60.0  # seconds per diagram
+
+# --- defaults ------------------------------------------------------------------------------
+FORMATS = ("html", "pdf", "docx")
+OUTDIR = Path("build")
+CACHE_NAME = ".epdoc-cache"  # the build cache, in the output folder unless --cache-dir
+ARCHIVE_STATUSES = ("Accepted", "Implementable", "Implemented")
+PACKET_TITLE = "Enhancement Proposals: Review Packet"
+
+# --- environment variables -------------------------------------------------------------------
+ENVIRONMENT = {
+    "EPDOC_DEBUG": "1: print tracebacks of internal errors",
+    "EPDOC_CACHE": "epdoc's user cache folder (default: $XDG_CACHE_HOME/epdoc or ~/.cache/epdoc)",
+    "EPDOC_DIAGRAM_CACHE": "where drawn diagrams are kept (default: the build cache's "
+                           "diagrams/, else $EPDOC_CACHE/diagrams)",
+    "EPDOC_DIAGRAM_TIMEOUT": f"seconds allowed per diagram (default: {DIAGRAM_TIMEOUT:g})",
+    "EPDOC_DIAGRAM_ENGINE": "quickjs: draw diagrams in QuickJS only (default: V8, QuickJS "
+                            "for what V8 cannot draw)",
+    "EPDOC_PANDOC_SERVER": "0: start pandoc once per conversion instead of one long-lived "
+                           "pandoc per worker",
+    "PYPANDOC_PANDOC": "a pandoc binary to use instead of the one pypandoc-binary ships",
+    "SOURCE_DATE_EPOCH": "the time written into outputs, for reproducible builds",
+    "GITHUB_ACTIONS": "true: lint and build print GitHub annotations",
+    "GITHUB_WORKSPACE": "the root paths in GitHub annotations are relative to",
+    "CI": "set: no progress bar",
+}
+
+
+def env(name: str) -> str | None:
+    """An environment variable epdoc knows (listed above), or None when unset or empty."""
+    assert name in ENVIRONMENT, name
+    return os.environ.get(name) or None
+
+
+def debug() -> bool:
+    return bool(env("EPDOC_DEBUG"))
+
+
+def user_cache() -> Path:
+    """epdoc's own cache folder (reference documents, diagrams), created on first use; a
+    temporary one when it cannot be."""
+    base = env("EPDOC_CACHE")
+    if base:
+        path = Path(base)
+    else:
+        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                ".cache")
+        path = Path(root) / "epdoc"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    except OSError:
+        return Path(tempfile.gettempdir()) / "epdoc-cache"
