@@ -1,30 +1,37 @@
-"""panflute filters, found by discovery: every module here with an ORDER runs, in order.
+"""panflute filters: pure steps on the AST, run in the order of PIPELINE.
 
 Each module follows panflute's contract (prepare/action/finalize and main(doc=None)), so it
-runs in-process on a Doc and also standalone as `pandoc -F filters/<name>.py`.
+runs in-process on a Doc and also standalone as `pandoc -F filters/<name>.py`. What a format
+needs afterwards lives with that format (pipeline/render/<format>/fixups.py).
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import pkgutil
+from epdoc.filters import (
+    alerts,
+    comments,
+    diagrams,
+    images,
+    links,
+    metadata,
+    tables,
+    tasks,
+    toc,
+    untrusted,
+)
+
+# the order matters: untrusted content goes first; metadata before anything that reads the
+# record; pictures are checked before diagrams become pictures; the contents come last
+PIPELINE = (untrusted, comments, metadata, alerts, tasks, images, diagrams, links, tables, toc)
 
 
-@functools.cache
 def discover() -> tuple:
-    mods = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(mod, "ORDER") and hasattr(mod, "main"):
-            mods.append(mod)
-    return tuple(sorted(mods, key=lambda m: (m.ORDER, m.__name__)))
+    """Every filter, in the order they run."""
+    return PIPELINE
 
 
 def run_all(doc):
     """Run every filter on `doc`, in order, in this process."""
-    for mod in discover():
+    for mod in PIPELINE:
         doc = mod.main(doc) or doc
     return doc

@@ -9,9 +9,6 @@ post-processor (pipeline/render/docx/github.py) shades and borders in the alert'
 
 import panflute as pf
 
-from epdoc.pipeline.render.fixups import fixup
-
-ORDER = 30
 # kind: (icon, color, background), the same as in styles/github.css. The icons are in the body
 # font (DejaVu Sans), so every format draws them, a DOCX too on a machine without emoji fonts.
 KINDS = {
@@ -59,8 +56,8 @@ def as_table(div, kind):
     return pf.Table(body, colspec=[("AlignDefault", 1.0)])
 
 
-@fixup("docx")
-def alerts_as_tables(doc, document, options):
+def as_tables(doc) -> None:
+    """DOCX: each call-out as a one-cell table (a shaded, bordered block)."""
     def act(elem, _doc):
         if isinstance(elem, pf.Div) and "alert" in elem.classes:
             kind = next((k for k in KINDS if f"alert-{k}" in elem.classes), None)

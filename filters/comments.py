@@ -5,7 +5,6 @@ import re
 
 import panflute as pf
 
-ORDER = 10
 COMMENT_RE = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 
 

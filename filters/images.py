@@ -15,8 +15,6 @@ from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.safety import pictures as imagesafe
 
-ORDER = 40
-
 
 def _alt(elem, note):
     alt = pf.stringify(elem).strip() or Path(urlsplit(elem.url).path).name or "image"

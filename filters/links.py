@@ -11,9 +11,6 @@ from urllib.parse import quote, unquote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline.render.fixups import fixup
-
-ORDER = 60
 NOT_PROPOSALS = {"readme.md", "index.md"}
 EXT = {"html": "html", "html4": "html", "html5": "html", "pdf": "pdf", "latex": "pdf",
        "docx": "docx"}
@@ -56,21 +53,6 @@ def rewrite_all(doc, ext: str) -> None:
             elem.url = rewrite(elem.url, ext)
 
     doc.walk(act)
-
-
-@fixup("html")
-def links_to_html(doc, document, options):
-    rewrite_all(doc, "html")
-
-
-@fixup("pdf")
-def links_to_pdf(doc, document, options):
-    rewrite_all(doc, "pdf")
-
-
-@fixup("docx")
-def links_to_docx(doc, document, options):
-    rewrite_all(doc, "docx")
 
 
 def main(doc=None):

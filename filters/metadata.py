@@ -21,7 +21,6 @@ from epdoc.pipeline.core.record import (
     split_status,
 )
 
-ORDER = 20
 LINE_BREAKS = (pf.SoftBreak, pf.LineBreak)
 ROWS = (
     ("id", "ID"), ("status", "Status"), ("maturity", "Maturity"), ("authors", "Authors"),
@@ -281,16 +280,15 @@ def prepare(doc):
     start = 0
     if title_block is not None:
         start = doc.content.index(title_block)
-        ctx.state["title_pos"] = ctx.where(title_block)
-        ctx.state["title_id"] = title_block.identifier  # its anchor, for lint
+        ctx.title_pos = ctx.where(title_block)
+        ctx.title_id = title_block.identifier  # its anchor, for lint
         del doc.content[start]
     lifted = _lift_blocks(doc, ctx, start)
     entries = front + lifted
     rec, fields = build_record(ctx.source, title_text, entries)
     display_title = title_text or rec.title or (ctx.source.stem if ctx.source else "Untitled")
     ctx.record, ctx.display_title = rec, display_title
-    ctx.state["meta_entries"] = entries
-    ctx.state["meta_style"] = "block" if lifted else ("front-matter" if front else None)
+    ctx.meta_entries = entries
     extras = [e for e in entries if canonical_key(e.key) is None]
     table = metadata_table(rec, fields, extras)
     if table is not None:

@@ -7,7 +7,6 @@ longer than its column breaks. Narrow tables keep their natural width.
 
 import panflute as pf
 
-ORDER = 70
 LINE_CHARS = 90  # characters of body text on one line of the printed page
 CELL_PAD = 3  # characters of cell padding and border per column
 MAX_WEIGHT = 40  # a long cell wraps; it does not take the whole table

@@ -10,9 +10,6 @@ DOCX keeps pandoc's own task lists (the box is the bullet); the DOCX post-proces
 
 import panflute as pf
 
-from epdoc.pipeline.render.fixups import fixup
-
-ORDER = 35
 OPEN, DONE = "☐", "☒"
 CHECKED = "☑"
 
@@ -72,8 +69,8 @@ def boxes_as_spans(div) -> None:
                                  classes=["task-box", "checked" if done else "open"])
 
 
-@fixup("html", "pdf")
-def task_boxes(doc, document, options):
+def as_spans(doc) -> None:
+    """HTML and PDF: each task's box as a styled span."""
     def act(elem, _doc):
         if isinstance(elem, pf.Div) and "task-list" in elem.classes:
             boxes_as_spans(elem)

@@ -3,9 +3,6 @@
 
 import panflute as pf
 
-from epdoc.pipeline.core import context
-
-ORDER = 80
 DEPTH = 3
 
 
@@ -35,7 +32,6 @@ def _nest(entries):
 
 
 def prepare(doc):
-    ctx = context.of(doc)
     entries = _entries(doc)
     if len(entries) < 2:
         return
@@ -47,7 +43,6 @@ def prepare(doc):
             at = i + 1
             break
     doc.content.insert(at, toc)
-    ctx.state["toc"] = [(d, h.identifier, pf.stringify(h)) for d, h in entries]
 
 
 def main(doc=None):

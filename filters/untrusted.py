@@ -10,7 +10,6 @@ import panflute as pf
 
 from epdoc.pipeline.core import context
 
-ORDER = 5
 RAW_KEPT = {"html"}
 SCHEMES = {"http", "https", "mailto", "ftp"}
 SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")

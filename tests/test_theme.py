@@ -10,7 +10,7 @@ import pytest
 from pdfread import embedded_fonts
 
 from epdoc.pipeline.config import theme as themes
-from epdoc.pipeline.render.docx.reference import family_name
+from epdoc.pipeline.config.fonts import family_name
 
 from conftest import FIXTURES, run_epdoc
 

@@ -68,7 +68,7 @@ def fenced_code(text: str) -> list[tuple[str, str]]:
 def diagram_sources(source: Path, options) -> list[str]:
     """The text of each mermaid code block, as the diagrams filter will render it (read
     with the same checks as the conversion, without starting pandoc)."""
-    from epdoc.filters.diagrams import LANGS
+    from epdoc.pipeline.diagrams.pictures import LANGS
     from epdoc.pipeline.reading.sources import read_source
 
     text = read_source(Path(source), options.max_input_bytes)

@@ -17,7 +17,10 @@ class Context:
     positions: dict[int, tuple[int, int]] = field(default_factory=dict)
     record: object = None
     display_title: str | None = None
-    state: dict = field(default_factory=dict)
+    title_pos: tuple[int | None, int | None] | None = None  # the title's line and column
+    title_id: str | None = None  # the title heading's anchor
+    meta_entries: list = field(default_factory=list)  # metadata entries as written, in order
+    diagram_failures: set = field(default_factory=set)  # (line, error) already reported
 
     @property
     def source_dir(self) -> Path:

@@ -74,3 +74,17 @@ def user_cache() -> Path:
         return path
     except OSError:
         return Path(tempfile.gettempdir()) / "epdoc-cache"
+
+
+def diagram_cache(options=None) -> Path:
+    """Where drawn diagrams are kept: $EPDOC_DIAGRAM_CACHE, else the options' (the build
+    cache's diagrams/), else the user cache's; a temporary folder when none can be made."""
+    override = env("EPDOC_DIAGRAM_CACHE") or \
+        (options.extra.get("diagram_cache") if options is not None else None)
+    path = Path(override) if override else user_cache() / "diagrams"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no cache where asked: one for this machine's temporary files
+        path = Path(tempfile.gettempdir()) / "epdoc-diagrams"
+        path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -60,20 +60,7 @@ class Rendered:
 
 
 def cache_dir(options=None) -> Path:
-    override = settings.env("EPDOC_DIAGRAM_CACHE") or \
-        (options.extra.get("diagram_cache") if options is not None else None)
-    if override:
-        path = Path(override)
-    else:
-        from epdoc.pipeline.render.docx.reference import cache_dir as epdoc_cache
-
-        path = epdoc_cache() / "diagrams"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:  # no cache where asked: one for this machine's temporary files
-        path = Path(tempfile.gettempdir()) / "epdoc-diagrams"
-        path.mkdir(parents=True, exist_ok=True)
-    return path
+    return settings.diagram_cache(options)
 
 
 def renderer_version() -> str:

@@ -88,9 +88,9 @@ class View:
         ctx = document.context
         lines = document.text.split("\n")
         title = None
-        if "title_pos" in ctx.state and ctx.display_title:
-            line, col = ctx.state["title_pos"]
-            anchor = ctx.state.get("title_id") or slug(ctx.display_title)
+        if ctx.title_pos is not None and ctx.display_title:
+            line, col = ctx.title_pos
+            anchor = ctx.title_id or slug(ctx.display_title)
             title = Heading(1, ctx.display_title, anchor, line, col)
         heads = [title] if title else []
         for block in document.doc.content:
@@ -98,7 +98,7 @@ class View:
                 line, col = ctx.where(block)
                 heads.append(Heading(block.level, pf.stringify(block).strip(),
                                      block.identifier, line, col, block))
-        fields = _fields(ctx.state.get("meta_entries", []), lines)
+        fields = _fields(ctx.meta_entries, lines)
         return cls(document.source, lines, document.record, fields, title, heads,
                    document.doc, ctx.positions)
 

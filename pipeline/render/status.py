@@ -40,7 +40,7 @@ class Banner:
 
 
 def _entry(document, name):
-    for entry in document.context.state.get("meta_entries", []):
+    for entry in document.context.meta_entries:
         if canonical_key(entry.key) == name:
             return entry
     return None

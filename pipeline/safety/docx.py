@@ -22,6 +22,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.safety import pictures as imagesafe
 from epdoc.pipeline.safety.fetcher import SafeFetcher
@@ -35,11 +36,7 @@ BAD_TARGET_RE = re.compile(r"^\s*(javascript|vbscript|data|file):|^\s*(\\\\|//)"
 def trusted_roots(theme, options) -> list[Path]:
     """Folders of pictures epdoc makes itself, referred to by absolute path."""
     roots = [Path(theme.root)]
-    try:
-        from epdoc.pipeline.diagrams.draw import cache_dir
-        roots.append(cache_dir(options))
-    except ImportError:
-        pass
+    roots.append(settings.diagram_cache(options))
     return roots
 
 

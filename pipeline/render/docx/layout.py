@@ -16,7 +16,7 @@ from docx.text.paragraph import Paragraph
 
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.render import status as statuses
-from epdoc.pipeline.render.docx.reference import borders, shade
+from epdoc.pipeline.render.docx.reference import borders, docx_fonts, shade
 from epdoc.pipeline.render.docx.writer import postprocess
 
 # Word's own text-watermark shape type (a text path), as Word writes it
@@ -104,7 +104,6 @@ def _watermark_run(theme, text: str, font: str):
 @postprocess
 def page_layout(d, document, options) -> None:
     """Page size and margins, the running header (with the watermark) and the footer."""
-    from epdoc.pipeline.render.docx.reference import docx_fonts
 
     theme = _theme(options)
     w, h = theme.page_size()

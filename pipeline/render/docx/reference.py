@@ -13,19 +13,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from fontTools.ttLib import TTFont
 
+from epdoc.pipeline.config.fonts import family_name
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.pandoc import runner as pandoc
 
 HEADINGS = {1: "h1", 2: "h2", 3: "h3", 4: "h4", 5: "h4", 6: "h4"}
-
-
-@functools.cache
-def family_name(path: Path) -> str:
-    """The family name inside a font file (what Word shows)."""
-    name = TTFont(str(path), lazy=True)["name"]
-    return name.getDebugName(16) or name.getDebugName(1)
 
 
 def docx_fonts(theme) -> tuple[str, str]:

@@ -13,8 +13,8 @@ import panflute as pf
 
 from epdoc.pipeline.core import atomic, reproducible
 from epdoc.pipeline.pandoc import runner as pandoc
-from epdoc.pipeline.render import Writer, fixups
-from epdoc.pipeline.render.docx import reference
+from epdoc.pipeline.render import Writer
+from epdoc.pipeline.render.docx import fixups, reference
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.safety import docx as docxsafe
 
@@ -101,7 +101,7 @@ class DocxWriter(Writer):
 
     def render(self, document) -> bytes:
         doc = page.copy_doc(document)
-        fixups.apply(doc, document, self.name, self.options)
+        fixups.apply(doc, document, self.options)
         # pictures as data: URLs of checked bytes; pandoc itself reads nothing (--sandbox)
         docxsafe.embed_images(doc, document, self.options, self.theme)
         data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")

@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 from epdoc.pipeline.core import atomic
-from epdoc.pipeline.render import Writer, fixups
+from epdoc.pipeline.render import Writer
 from epdoc.pipeline.render.docx import reference
 from epdoc.pipeline.render.html import copies as pictures
-from epdoc.pipeline.render.html import inline, page
+from epdoc.pipeline.render.html import fixups, inline, page
 
 ASSETS = "assets"
 
@@ -30,7 +30,7 @@ class HtmlWriter(Writer):
 
     def render(self, document, outdir: Path) -> str:
         doc = page.copy_doc(document)
-        fixups.apply(doc, document, self.name, self.options)
+        fixups.apply(doc, document, self.options, "html")
         outdir = Path(outdir)
         src_dir = document.source.parent.resolve()
         copying = not self.options.self_contained and outdir.resolve() != src_dir

@@ -15,8 +15,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from epdoc.pipeline.core import atomic, settings
-from epdoc.pipeline.render import Writer, fixups
-from epdoc.pipeline.render.html import page
+from epdoc.pipeline.render import Writer
+from epdoc.pipeline.render.html import fixups, page
 from epdoc.pipeline.render.pdf import code as printcode
 from epdoc.pipeline.render.pdf import css as printcss
 from epdoc.pipeline.render.pdf import layout as pdf_layout
@@ -114,7 +114,7 @@ class PdfWriter(Writer):
     def body(self, document, bookmark_offset: int = 0) -> tuple[str, str]:
         """(highlighting CSS, body HTML) of one proposal, as the PDF shows it."""
         doc = page.copy_doc(document)
-        fixups.apply(doc, document, self.name, self.options)
+        fixups.apply(doc, document, self.options, "pdf")
         pdf_layout.prepare(doc, bookmark_offset)
         css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
         return css, printcode.lean(body)

@@ -1,0 +1,107 @@
+"""Mermaid fences (marked by filters/diagrams.py) as pictures: SVG for HTML and PDF, a
+print-resolution PNG for DOCX, sized to the theme's text; a diagram that cannot be drawn
+stays a code block, with a warning naming its line."""
+
+from __future__ import annotations
+
+import re
+
+import panflute as pf
+
+from epdoc.pipeline.config import pagebox
+from epdoc.pipeline.config import theme as themes
+from epdoc.pipeline.config.fonts import family_name
+from epdoc.pipeline.diagrams import draw as diagrams
+from epdoc.pipeline.safety import svg as svgsafe
+
+MARK = "epdoc-mermaid"  # the Div the filter wraps each fence in
+LANGS = {"mermaid", "mmd"}
+DPI = 300
+MAX_PX = 6000
+TITLE = re.compile(r"^\s*(?:accTitle\s*:|title\s*:?)\s*(.+?)\s*$", re.M)
+
+
+def alt_text(source: str) -> str:
+    """Alt text: the diagram's own title, else its kind."""
+    m = TITLE.search(source)
+    if m:
+        return f"Diagram: {m.group(1).strip()}"
+    body = re.sub(r"^\s*---\n.*?\n---\s*\n", "", source, flags=re.S)
+    for line in body.splitlines():
+        line = line.strip()
+        if line and not line.startswith("%%"):
+            kind = re.split(r"[\s;]", line, maxsplit=1)[0]
+            return f"{kind} diagram"
+    return "diagram"
+
+
+def _theme(options):
+    return themes.load(getattr(options, "theme", None) if options else None)
+
+
+def _scale(options) -> float:
+    """CSS px per diagram px: mermaid's 16px labels come out at the body text size."""
+    return _theme(options).size("body") / 12.0
+
+
+def _families(options) -> list[str]:
+    """The theme's body family first, when it is the font the diagram was measured with."""
+    theme = _theme(options)
+    regular = theme.font_files(theme.body_font).get("regular")
+    if regular and regular.is_file() and family_name(regular) == "DejaVu Sans":
+        return [theme.body_font]
+    return []
+
+
+def svg_block(rendered, source, options):
+    svg = diagrams.sized(diagrams.with_fonts(rendered.svg, _families(options)), _scale(options))
+    img = pf.Image(pf.Str(alt_text(source)), url=svgsafe.data_url(svg))
+    return pf.Div(pf.Para(img), classes=["diagram"])
+
+
+def png_block(rendered, source, options):
+    w, h = rendered.size_px()
+    max_w, max_h = pagebox.text_box_in(_theme(options))
+    width_in = min(w * _scale(options) / 96, max_w)
+    if width_in * h / w > max_h * 0.9:
+        width_in = max_h * 0.9 * w / h
+    png = diagrams.png(rendered, min(MAX_PX, round(width_in * DPI)), options)
+    img = pf.Image(pf.Str(alt_text(source)), url=str(png),
+                   attributes={"width": f"{width_in:.2f}in"})
+    return pf.Div(pf.Para(img), classes=["diagram"], attributes={"custom-style": "Diagram"})
+
+
+def convert(mark, ctx, options, build):
+    code = mark.content[0]
+    rendered = diagrams.render(code.text, options)
+    if rendered.ok:
+        try:
+            return build(rendered, code.text, options)
+        except Exception as exc:  # noqa: BLE001 - a broken picture keeps the source shown
+            error = str(exc)
+    else:
+        error = rendered.error
+    line = mark.attributes.get("line")
+    reported = ctx.diagram_failures
+    if (line, error) not in reported:
+        reported.add((line, error))
+        ctx.report("warning", "diagram", f"mermaid diagram not drawn, its source is shown "
+                   f"instead: {error}", line=int(line) if line else None)
+    return code
+
+
+def convert_all(doc, ctx, options, build) -> None:
+    def act(elem, _doc):
+        if isinstance(elem, pf.Div) and MARK in elem.classes:
+            return convert(elem, ctx, options, build)
+        return None
+
+    doc.walk(act)
+
+
+def as_svg(doc, document, options) -> None:
+    convert_all(doc, document.context, options, svg_block)
+
+
+def as_png(doc, document, options) -> None:
+    convert_all(doc, document.context, options, png_block)
