@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -29,7 +28,6 @@ import platform
 import re
 import shutil
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from importlib import metadata as pkg_metadata
 from pathlib import Path
@@ -37,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from epdoc import __version__
 from epdoc.pipeline.collections import index as indexes
+from epdoc.pipeline.config import project
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.convert.proposal import Builder
 from epdoc.pipeline.core import atomic, git, reproducible, settings
@@ -62,23 +61,9 @@ class ArchiveError(EpdocError):
     """The archive folder cannot be used."""
 
 
-def _config_table(path: Path) -> dict | None:
-    """The epdoc settings in an epdoc.toml (all of it) or a pyproject.toml ([tool.epdoc])."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"not valid TOML: {e}", path) from None
-    table = data.get("tool", {}).get("epdoc") if path.name == "pyproject.toml" else data
-    return table if isinstance(table, dict) else None
-
-
-@functools.lru_cache(maxsize=64)
-def _configured(path: Path, _mtime_ns: int) -> tuple[str, ...] | None:
-    table = _config_table(path)
-    if table is None:
-        return None
-    archive = table.get("archive", {})
+def _configured(found: project.ProjectFile) -> tuple[str, ...]:
+    path = found.path
+    archive = found.table.get("archive", {})
     if not isinstance(archive, dict):
         raise UsageError("archive must be a table: [archive] statuses = [...]", path)
     unknown = sorted(set(archive) - {"statuses"})
@@ -95,15 +80,10 @@ def configured_statuses(source: Path) -> tuple[tuple[str, ...], Path | None]:
     """(statuses to archive, the file that says so): the nearest epdoc.toml or pyproject.toml
     with [tool.epdoc] above the proposal, `[archive] statuses` (`[tool.epdoc.archive]`), else
     Accepted, Implementable, Implemented."""
-    folder = Path(source).resolve().parent
-    for d in (folder, *folder.parents):
-        for name in ("epdoc.toml", "pyproject.toml"):
-            f = d / name
-            if f.is_file():
-                statuses = _configured(f, f.stat().st_mtime_ns)
-                if statuses is not None:
-                    return statuses, f
-    return DEFAULT_STATUSES, None
+    found = project.nearest(source, skip_unreadable=False)
+    if found is None:
+        return DEFAULT_STATUSES, None
+    return _configured(found), found.path
 
 
 def parse_statuses(value: str) -> tuple[str, ...]:

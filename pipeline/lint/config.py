@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from epdoc.pipeline.config import project
+from epdoc.pipeline.config.project import ConfigError
 from epdoc.pipeline.core.diagnostics import SEVERITIES
-from epdoc.pipeline.core.errors import UsageError
 from epdoc.pipeline.core.record import STATUSES
 from epdoc.pipeline.lint.codes import CODES
 
@@ -37,10 +37,6 @@ DEFAULT_ALIASES = {
 }
 LINT_KEYS = {"statuses", "required-sections", "aliases", "disable", "severity", "known-keys"}
 SEVERITY_WORDS = (*SEVERITIES, "off")
-
-
-class ConfigError(UsageError):
-    """A configuration file that cannot be used (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -142,21 +138,8 @@ def fold_key(key: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _load(path: Path, mtime_ns: int) -> Config | None:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+)", str(e))
-        raise ConfigError(f"not valid TOML: {e}", path, int(m.group(1)) if m else None) from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("epdoc")
-        if table is None:
-            return None
-    else:
-        table = data
-    if not isinstance(table, dict):
-        raise ConfigError("[tool.epdoc] must be a table", path)
+def _from_file(found: project.ProjectFile) -> Config:
+    table, path, text = found.table, found.path, found.text
     # lint settings go in a `lint` table, or straight in [tool.epdoc] / at the top of epdoc.toml
     lint = {k: v for k, v in table.items() if k in LINT_KEYS}
     inner = table.get("lint", {})
@@ -172,23 +155,13 @@ def load_file(path) -> Config:
     if not path.is_file():
         raise ConfigError("configuration file not found", path)
     try:
-        config = _load(path, path.stat().st_mtime_ns)
+        found = project.read(path)
     except OSError as e:
         raise ConfigError(f"cannot read it: {e.strerror or e}", path) from None
-    return config or Config(origin=path)
+    return _from_file(found) if found else Config(origin=path)
 
 
 def for_source(source) -> Config:
     """The configuration that applies to a proposal: the nearest file above it, or defaults."""
-    folder = Path(source).resolve().parent
-    for d in (folder, *folder.parents):
-        for name in ("epdoc.toml", "pyproject.toml"):
-            f = d / name
-            if f.is_file():
-                try:
-                    config = _load(f, f.stat().st_mtime_ns)
-                except OSError:
-                    continue
-                if config is not None:
-                    return config
-    return DEFAULT
+    found = project.nearest(source)
+    return _from_file(found) if found else DEFAULT

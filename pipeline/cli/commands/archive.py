@@ -7,11 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from epdoc.pipeline.cli.commands import sources
-from epdoc.pipeline.collections import archive
+from epdoc.pipeline.cli.arguments import add_network, add_quiet, options_from, sources
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
-from epdoc.pipeline.core.options import Options
-from epdoc.pipeline.safety.fetcher import inside
 
 NAME = "archive"
 HELP = "archive approved proposals (PDF/A, HTML, DOCX, source) into DIR; 'verify DIR' checks it"
@@ -34,13 +32,15 @@ def add_arguments(p: argparse.ArgumentParser):
     p.add_argument("--status", metavar="STATUSES", default=None,
                    help="comma-separated statuses to archive, or 'all' (default: [archive] "
                         "statuses in the nearest epdoc.toml, or [tool.epdoc.archive] in "
-                        f"pyproject.toml, else {','.join(archive.DEFAULT_STATUSES)})")
-    p.add_argument("--allow-network", action="store_true",
-                   help="let proposals load remote images (off by default)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+                        f"pyproject.toml, else {','.join(settings.ARCHIVE_STATUSES)})")
+    add_network(p)
+    add_quiet(p)
 
 
 def run(args) -> int:
+    from epdoc.pipeline.collections import archive
+    from epdoc.pipeline.safety.fetcher import inside
+
     if args.paths[0] == "verify" and args.into is None:
         if len(args.paths) != 2:
             raise UsageError("verify takes exactly one archive folder: epdoc archive verify DIR")
@@ -51,10 +51,10 @@ def run(args) -> int:
         raise UsageError("the archive folder is missing", hint="add --into DIR")
     statuses = archive.parse_statuses(args.status) if args.status is not None else None
     paths = [Path(p) for p in args.paths]
-    options = Options(allow_network=args.allow_network)
+    options = options_from(args)
     store = archive.Archive(args.into, statuses, options)
 
-    def report(o: archive.Outcome):
+    def report(o):
         for d in o.diagnostics:
             print(d.text(), file=sys.stderr)
         label = f"{o.key} ({o.source})" if o.key else str(o.source)
@@ -79,6 +79,8 @@ def plural(n: int, word: str) -> str:
 
 
 def run_verify(root: Path, quiet: bool) -> int:
+    from epdoc.pipeline.collections import archive
+
     problems, stats = archive.verify(root)
     for problem in problems:
         print(problem.text())

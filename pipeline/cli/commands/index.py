@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from epdoc.pipeline.cli.commands import sources
-from epdoc.pipeline.collections import index as indexes
+from epdoc.pipeline.cli.arguments import sources
 from epdoc.pipeline.core import atomic
 from epdoc.pipeline.core.errors import UsageError
+
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 NAME = "index"
 HELP = "list every proposal with its record, grouped by status (HTML, markdown or JSON)"
@@ -36,7 +37,7 @@ def _format(args, target: Path | None) -> str:
         return args.format
     if target is None or str(target) == "-":
         return "md"
-    fmt = indexes.FORMATS.get(target.suffix.lower())
+    fmt = FORMATS.get(target.suffix.lower())
     if not fmt:
         raise UsageError(f"cannot tell the format of {target} from its extension",
                          hint="name it .html, .md or .json, or pass --format")
@@ -44,6 +45,8 @@ def _format(args, target: Path | None) -> str:
 
 
 def run(args) -> int:
+    from epdoc.pipeline.collections import index as indexes
+
     if args.output and args.check:
         raise UsageError("give either -o FILE or --check FILE, not both")
     if not args.output and not args.check:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epdoc.pipeline import lint as linter
-from epdoc.pipeline.cli.commands import sources
+from epdoc.pipeline.cli.arguments import add_paths, sources
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
-from epdoc.pipeline.lint import output
+
+FORMATS = ("github", "json", "text")  # lint/output.py FORMATS
 
 NAME = "lint"
 HELP = "check proposals: metadata, ids, template leftovers, sections, links"
@@ -16,9 +16,8 @@ POSITION = 15
 
 
 def add_arguments(p):
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="proposal files and/or folders of proposals")
-    p.add_argument("--format", choices=sorted(output.FORMATS), default=None,
+    add_paths(p, required=False)
+    p.add_argument("--format", choices=FORMATS, default=None,
                    help="text (default), json, or github (the default when GITHUB_ACTIONS=true)")
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on warnings too, not only on errors")
@@ -30,6 +29,9 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from epdoc.pipeline import lint as linter
+    from epdoc.pipeline.lint import output
+
     fmt = args.format or ("github" if settings.env("GITHUB_ACTIONS") == "true" else "text")
     if args.list_rules:
         print(output.rules_table("json" if fmt == "json" else "text"))

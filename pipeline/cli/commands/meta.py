@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from epdoc.pipeline.cli.commands import add_paths, sources
+from epdoc.pipeline.cli.arguments import add_paths, sources
 from epdoc.pipeline.core.errors import one_line
-from epdoc.pipeline.reading.document import load
 
 NAME = "meta"
 HELP = "print the metadata record of each proposal"
@@ -22,6 +21,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from epdoc.pipeline.reading.document import load
+
     failed = 0
     for path in sources(args.paths):
         try:

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from epdoc.pipeline.cli.commands import add_paths, sources
-from epdoc.pipeline.collections import packet
+from epdoc.pipeline.cli.arguments import (
+    add_network,
+    add_paths,
+    add_quiet,
+    add_theme,
+    check_theme,
+    options_from,
+    sources,
+    statuses,
+)
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
-from epdoc.pipeline.core.options import Options
 
 NAME = "packet"
 HELP = "one review PDF: a cover, an index with page numbers, then each proposal"
 POSITION = 30
-
-
-def statuses(value: str) -> tuple[str, ...]:
-    items = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
-    if not items:
-        raise argparse.ArgumentTypeError("needs at least one status, such as Draft,Accepted")
-    return items
 
 
 def add_arguments(p):
@@ -31,22 +31,20 @@ def add_arguments(p):
                    help="only proposals with these statuses, comma-separated "
                         "(e.g. Draft,Accepted; 'none' for proposals without one)")
     p.add_argument("--title", default=None,
-                   help=f"the packet's title (default: {packet.DEFAULT_TITLE!r})")
-    p.add_argument("--theme", type=Path, default=None, metavar="DIR",
-                   help="a theme folder (a copy of epdoc's styles/) instead of the built-in one")
-    p.add_argument("--allow-network", action="store_true",
-                   help="let proposals load remote images (off by default)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+                   help=f"the packet's title (default: {settings.PACKET_TITLE!r})")
+    add_theme(p)
+    add_network(p)
+    add_quiet(p)
 
 
 def run(args) -> int:
+    from epdoc.pipeline.collections import packet
+
     if args.output.suffix.lower() != ".pdf":
         raise UsageError(f"{args.output}: the packet is a PDF; name it *.pdf")
-    if args.theme is not None and not (args.theme / "theme.toml").is_file():
-        raise UsageError(f"{args.theme}: not a theme folder (no theme.toml)")
+    check_theme(args.theme)
     files = sources(args.paths)
-    options = Options(formats=("pdf",), outdir=args.output.parent,
-                      allow_network=args.allow_network, theme=args.theme)
+    options = options_from(args, formats=("pdf",), outdir=args.output.parent)
     result = packet.build(
         files, args.output, options, statuses=args.status, title=args.title,
         on_error=lambda msg: print(f"error: {msg}", file=sys.stderr),

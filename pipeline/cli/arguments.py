@@ -1,0 +1,112 @@
+"""Arguments the commands share, declared once: paths, formats, comma lists, the limits and
+the theme, and the Options they make. Importing this module imports no conversion code."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from epdoc.pipeline.core import settings
+from epdoc.pipeline.core.errors import UsageError
+from epdoc.pipeline.core.options import FORMATS, Options
+
+
+def add_paths(p: argparse.ArgumentParser, required: bool = True, help: str = "") -> None:
+    p.add_argument("paths", nargs="+" if required else "*", type=Path, metavar="PATH",
+                   help=help or "proposal files and/or folders of proposals")
+
+
+def sources(paths) -> list[Path]:
+    """The proposals in `paths` (files and folders); none is a usage error."""
+    from epdoc.pipeline.reading.sources import discover
+
+    found = discover(paths)
+    if not found:
+        raise UsageError("no proposals found in " + ", ".join(str(p) for p in paths),
+                         hint="pass .md files or folders that contain them")
+    return found
+
+
+def comma_list(value: str, lower: bool = False) -> tuple[str, ...]:
+    """'a, b,,a' -> ('a', 'b'): each item once, in order."""
+    items = (v.strip() for v in value.split(","))
+    return tuple(dict.fromkeys(v.lower() if lower else v for v in items if v))
+
+
+def formats(value: str) -> tuple[str, ...]:
+    items = comma_list(value, lower=True)
+    bad = [v for v in items if v not in FORMATS]
+    if bad or not items:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(bad) or value!r}; choose from {','.join(FORMATS)}")
+    return items
+
+
+def statuses(value: str) -> tuple[str, ...]:
+    items = comma_list(value)
+    if not items:
+        raise argparse.ArgumentTypeError("needs at least one status, such as Draft,Accepted")
+    return items
+
+
+def positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return n
+
+
+def job_count(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs (1 or more)")
+    return int(value)
+
+
+def add_network(p) -> None:
+    p.add_argument("--allow-network", action="store_true",
+                   help="let proposals load remote images (off by default)")
+
+
+def add_theme(p) -> None:
+    p.add_argument("--theme", type=Path, default=None, metavar="DIR",
+                   help="a theme folder (a copy of epdoc's styles/) instead of the built-in one")
+
+
+def add_quiet(p) -> None:
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+
+def add_limits(p) -> None:
+    """The safety limits (README: Untrusted proposals), each a one-line error when passed."""
+    p.add_argument("--max-input-bytes", type=int, default=settings.MAX_INPUT_BYTES,
+                   help="largest proposal accepted, in bytes (default: 2 MB)")
+    p.add_argument("--timeout", type=float, default=settings.TIMEOUT, metavar="SECONDS",
+                   help="time allowed for each proposal, all its formats; one over it is "
+                   "stopped and reported, the others go on (default: %(default)g)")
+    p.add_argument("--pandoc-memory", default=settings.PANDOC_MEMORY,
+                   help="memory limit for pandoc (default: %(default)s)")
+    p.add_argument("--max-depth", type=positive, default=settings.MAX_DEPTH, metavar="N",
+                   help="deepest nesting of quotes, lists and inlines (default: %(default)s)")
+    p.add_argument("--max-image-pixels", type=positive, default=settings.MAX_IMAGE_PIXELS,
+                   metavar="N", help="most pixels in one picture (default: %(default)s)")
+    p.add_argument("--max-svg-elements", type=positive, default=settings.MAX_SVG_ELEMENTS,
+                   metavar="N", help="most elements one SVG picture may draw, <use> "
+                   "expanded (default: %(default)s)")
+
+
+def check_theme(theme: Path | None) -> None:
+    if theme is not None and not (theme / "theme.toml").is_file():
+        raise UsageError(f"{theme}: not a theme folder (no theme.toml)",
+                         hint="copy epdoc's styles/ folder and edit its theme.toml")
+
+
+def options_from(args, **given) -> Options:
+    """Options from whichever shared arguments the command declares (and `given`)."""
+    names = ("allow_network", "max_input_bytes", "timeout", "pandoc_memory", "max_depth",
+             "max_image_pixels", "max_svg_elements", "theme", "self_contained")
+    values = {n: getattr(args, n) for n in names if hasattr(args, n)}
+    values.update(given)
+    return Options(**values)
