@@ -1,0 +1,34 @@
+"""Helpers the tests share: where things are, running the real `epdoc`, the corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
+CORPUS = Path(os.environ.get("EPDOC_CORPUS") or ROOT.parent / "shared" / "corpus").resolve()
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples" / "proposals"
+EPDOC = [sys.executable, "-m", "epdoc.pipeline.cli"]
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.glob("*.md") if p.name != "README.md")
+
+
+def expected_record(path: Path) -> dict:
+    return json.loads((path.parent / "expected" / f"{path.stem}.json").read_text())
+
+
+def run_epdoc(*args, cwd=None, env=None, timeout=600) -> subprocess.CompletedProcess:
+    e = dict(os.environ)
+    e.pop("GITHUB_ACTIONS", None)
+    e.update(env or {})
+    return subprocess.run([*EPDOC, *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=e, timeout=timeout)
