@@ -34,8 +34,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 test: ## run the whole test suite
 	$(BIN)/python -m pytest -n 2
 
-check: ## lint the code with ruff
+check: ## lint the code (ruff) and the stages' import contract (import-linter)
 	$(BIN)/ruff check filters pipeline tests bench
+	cd .. && $(abspath $(BIN))/lint-imports --no-cache $(abspath pyproject.toml)
 
 html: ## convert every proposal in PROPOSALS to HTML in OUT
 	$(EPDOC) build $(PROPOSALS) --to html -o $(OUT)
