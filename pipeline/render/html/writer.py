@@ -7,9 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from epdoc.pipeline.core import atomic
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.render import Writer
-from epdoc.pipeline.render.docx import reference
 from epdoc.pipeline.render.html import copies as pictures
 from epdoc.pipeline.render.html import fixups, inline, page
 
@@ -55,7 +54,7 @@ class HtmlWriter(Writer):
         src_dir = document.source.parent.resolve()
         html, problems = inline.self_contained(
             html, bases=[src_dir, outdir],
-            roots=[src_dir, outdir, self.theme.root, reference.cache_dir()],
+            roots=[src_dir, outdir, self.theme.root, settings.user_cache()],
             vet=inline.picture_check(self.options))
         for problem in problems:
             document.context.report("warning", "html-inline", problem)
