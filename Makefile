@@ -36,7 +36,7 @@ test: ## run the whole test suite
 
 check: ## lint the code (ruff) and the stages' import contract (import-linter)
 	$(BIN)/ruff check filters pipeline tests bench
-	cd .. && $(abspath $(BIN))/lint-imports --no-cache $(abspath pyproject.toml)
+	$(BIN)/python tests/architecture/imports.py contract
 
 html: ## convert every proposal in PROPOSALS to HTML in OUT
 	$(EPDOC) build $(PROPOSALS) --to html -o $(OUT)

@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from hostile_tools import png
 from lxml import html as lxml_html
 
-from conftest import run_epdoc
+from helpers import run_epdoc
+from helpers.hostile import png
 
 PROPOSAL = """# {id}: {title}
 
