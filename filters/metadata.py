@@ -29,7 +29,7 @@ ROWS = (
 )
 
 
-class Entry:
+class MetaEntry:
     """One metadata key as written: its text value(s), inlines to show, and its line."""
 
     def __init__(self, key, values, inlines, line=None, column=None, is_list=False):
@@ -93,7 +93,7 @@ def _block_entries(block, ctx):
             if kv is None:
                 return None
             key, rest = kv
-            entries.append(Entry(key, [pf.stringify(pf.Plain(*rest)).strip()], rest,
+            entries.append(MetaEntry(key, [pf.stringify(pf.Plain(*rest)).strip()], rest,
                                  line0 + i if line0 else None, col0))
     elif isinstance(block, pf.BulletList):
         for item in block.content:
@@ -105,7 +105,7 @@ def _block_entries(block, ctx):
                 return None
             key, rest = kv
             line, col = ctx.where(plain)
-            entries.append(Entry(key, [pf.stringify(pf.Plain(*rest)).strip()], rest, line, col))
+            entries.append(MetaEntry(key, [pf.stringify(pf.Plain(*rest)).strip()], rest, line, col))
     else:
         return None
     if not any(canonical_key(e.key) for e in entries):
@@ -128,7 +128,7 @@ def _meta_entries(doc):
         else:
             values = [pf.stringify(value).strip()]
             inlines = [pf.Str(values[0])]
-        entries.append(Entry(key, values, inlines, is_list=isinstance(value, pf.MetaList)))
+        entries.append(MetaEntry(key, values, inlines, is_list=isinstance(value, pf.MetaList)))
     return entries
 
 

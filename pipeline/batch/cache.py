@@ -190,7 +190,7 @@ def lint_config(source: Path) -> str:
 
 
 @dataclass
-class Entry:
+class Stored:
     """What the last conversion of one proposal wrote and said."""
     key: str
     source: str
@@ -269,19 +269,19 @@ class Cache:
         ident = f"{self.outdir}\n{Path(source).resolve()}\n{self.formats}"
         return self.root / "entries" / f"{sha256_bytes(ident.encode())[:32]}.json"
 
-    def _load(self, source: Path) -> Entry | None:
+    def _load(self, source: Path) -> Stored | None:
         try:
             data = json.loads(self._entry_path(source).read_text(encoding="utf-8"))
             if data.pop("format", None) != FORMAT:
                 return None
-            return Entry(**data)
+            return Stored(**data)
         except (OSError, ValueError, TypeError):
             return None
 
     def _blob(self, digest: str) -> Path:
         return self.root / "blobs" / digest[:2] / digest
 
-    def lookup(self, source: Path, key: str) -> Entry | None:
+    def lookup(self, source: Path, key: str) -> Stored | None:
         """The entry of `source` when its outputs are up to date (missing or changed ones are
         restored from the cache first), else None."""
         entry = self._load(source)
@@ -337,7 +337,7 @@ class Cache:
         record = result.record
         if record is not None and dataclasses.is_dataclass(record):
             record = dataclasses.asdict(record)
-        entry = Entry(key=key, source=str(Path(source).resolve()), files=files,
+        entry = Stored(key=key, source=str(Path(source).resolve()), files=files,
                       diagnostics=[d.as_dict() for d in result.diagnostics],
                       record=record if isinstance(record, dict) else None,
                       seconds={k: round(v, 4) for k, v in result.seconds.items()})
@@ -355,7 +355,7 @@ class Cache:
         with atomic.atomic_path(blob) as tmp:
             shutil.copyfile(path, tmp)  # a copy: an output edited in place leaves it intact
 
-    def _save(self, source: Path, entry: Entry) -> None:
+    def _save(self, source: Path, entry: Stored) -> None:
         data = {"format": FORMAT, **dataclasses.asdict(entry)}
         atomic.write_text(self._entry_path(source), json.dumps(data, indent=1))
 

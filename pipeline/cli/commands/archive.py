@@ -38,7 +38,8 @@ def add_arguments(p: argparse.ArgumentParser):
 
 
 def run(args) -> int:
-    from epdoc.pipeline.collections import archive
+    from epdoc.pipeline.collections.archive.statuses import parse_statuses
+    from epdoc.pipeline.collections.archive.store import Archive
     from epdoc.pipeline.safety.fetcher import inside
 
     if args.paths[0] == "verify" and args.into is None:
@@ -49,10 +50,10 @@ def run(args) -> int:
         return run_verify(Path(args.paths[1]), args.quiet)
     if args.into is None:
         raise UsageError("the archive folder is missing", hint="add --into DIR")
-    statuses = archive.parse_statuses(args.status) if args.status is not None else None
+    statuses = parse_statuses(args.status) if args.status is not None else None
     paths = [Path(p) for p in args.paths]
     options = options_from(args)
-    store = archive.Archive(args.into, statuses, options)
+    store = Archive(args.into, statuses, options)
 
     def report(o):
         for d in o.diagnostics:
@@ -79,9 +80,9 @@ def plural(n: int, word: str) -> str:
 
 
 def run_verify(root: Path, quiet: bool) -> int:
-    from epdoc.pipeline.collections import archive
+    from epdoc.pipeline.collections.archive.verify import verify
 
-    problems, stats = archive.verify(root)
+    problems, stats = verify(root)
     for problem in problems:
         print(problem.text())
     if problems:
