@@ -22,29 +22,23 @@ def _alt(elem, note):
 
 
 def check(elem, ctx):
-    """None when the image may stay, else the reason it may not. Raises LimitError for a
-    picture over a limit."""
+    """None when the image may stay, else the reason it may not ("remote": a link instead).
+    Raises LimitError for a picture over a limit, PathError for a path no file can have."""
     url = elem.url.strip()
     parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        if scheme == "data":
-            _, data = imagesafe.decode_data_url(url)
-            pic = imagesafe.vet(data, "in a data URL", ctx.options)
-            if pic.mime == imagesafe.SVG:
-                elem.url = pic.data_url()  # scrubbed
-            return None
-        if scheme in ("http", "https"):
-            return None if ctx.options.allow_network else "remote"
-        if scheme or url.startswith(("/", "\\")) or parts.netloc:
-            return "absolute paths and other schemes are not allowed"
+    if not parts.scheme and not parts.netloc and not url.startswith(("/", "\\")):
         # a path no file can have (NUL, too long, ...) fails the proposal, located
         proposalpath.check(unquote(parts.path), "picture path")
-        path, clean = imagesafe.local_file(url, ctx.source_dir)
-        imagesafe.vet(imagesafe.read_file(path), clean, ctx.options)
+    try:
+        found = imagesafe.find(url, imagesafe.Place(ctx.source_dir, options=ctx.options))
+    except imagesafe.NetworkOff:
+        return "remote"
     except imagesafe.Refused as e:
         return str(e)
-    elem.url = quote(clean, safe="/")
+    if found.kind == imagesafe.DATA and found.picture.mime == imagesafe.SVG:
+        elem.url = found.picture.data_url()  # scrubbed
+    elif found.kind == imagesafe.LOCAL:
+        elem.url = quote(found.name, safe="/")
     return None
 
 

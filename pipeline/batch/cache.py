@@ -256,9 +256,9 @@ class Cache:
         data = source.read_bytes()
         text = data.decode("utf-8", "replace")
         parts = [self.env_digest, str(source), sha256_bytes(data), lint_config(source)]
-        folder = os.path.realpath(source.resolve().parent)
+        folder = source.resolve().parent
         for dep in dependencies(source, text):
-            if os.path.commonpath([os.path.realpath(dep), folder]) == folder:
+            if proposalpath.inside(dep, [folder]):
                 parts.append(f"{dep}={self._file_hash(dep)}")
             else:  # outside the folder epdoc reads nothing: only whether it is there counts
                 parts.append(f"{dep}={'present' if os.path.lexists(dep) else 'missing'}")

@@ -60,6 +60,36 @@ def problem(path: str) -> str | None:
     return None
 
 
+def root_of(path, roots) -> Path | None:
+    """The innermost of `roots` that holds `path` once symlinks are resolved (a root holds
+    itself), resolved; None when none does or the path cannot be resolved. The one test of
+    "inside the folder" (pictures, fonts, links, cache dependencies)."""
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return None
+    found = None
+    for root in roots:
+        try:
+            root = Path(os.path.realpath(root))
+        except (OSError, ValueError):
+            continue
+        if (real == root or root in real.parents) and \
+                (found is None or len(root.parts) > len(found.parts)):
+            found = root
+    return found
+
+
+def inside(path, roots) -> bool:
+    """True when `path` (symlinks resolved) lies under one of `roots`."""
+    return root_of(path, roots) is not None
+
+
+def hidden(parts) -> bool:
+    """A hidden part (`.git`, `.env`) in a path's parts; `.` and `..` are not hidden."""
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
+
+
 def shown(path: str, limit: int = 80) -> str:
     """`path` for a one-line message: unprintable characters escaped, a long one cut."""
     text = printable(path)

@@ -10,7 +10,6 @@ file system."""
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,8 +27,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 
 
 def _inside(path: Path, root: Path) -> bool:
-    real, root = os.path.realpath(path), os.path.realpath(root)
-    return os.path.commonpath([real, root]) == root
+    return proposalpath.inside(path, [root])
 
 
 def html_ids(text: str) -> set[str]:

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline.safety.fetcher import inside
+from epdoc.pipeline.core.paths import inside
 
 
 def local_images(document) -> list[str]:

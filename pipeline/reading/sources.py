@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import Path
 
-from epdoc.pipeline.core import settings
+from epdoc.pipeline.core import paths, settings
 from epdoc.pipeline.core.errors import InputError, LimitError
 
 SKIP_NAMES = {"readme.md", "index.md", "changelog.md", "contributing.md", "license.md"}
@@ -45,11 +45,10 @@ def readable(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
     """True when `path` is a regular file inside its folder (symlinks resolved) within the
     size limit: what may be read before `read_source` checks the rest."""
     try:
-        real, folder = os.path.realpath(path), os.path.realpath(Path(path).parent)
-        st = os.stat(real)
+        st = os.stat(os.path.realpath(path))
     except (OSError, ValueError):
         return False
-    return os.path.commonpath([real, folder]) == folder and stat.S_ISREG(st.st_mode) \
+    return paths.inside(path, [Path(path).parent]) and stat.S_ISREG(st.st_mode) \
         and st.st_size <= max_bytes
 
 
@@ -60,8 +59,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InputError("file not found", path, hint="check the path")
     if not path.is_file():
         raise InputError("not a regular file", path, hint="pass a markdown file or a folder")
-    real, folder = os.path.realpath(path), os.path.realpath(path.parent)
-    if os.path.commonpath([real, folder]) != folder:
+    if not paths.inside(path, [path.parent]):
         raise InputError("the file is a symlink to a file outside its folder", path,
                          hint="proposals and their pictures are read only inside their folder")
     size = path.stat().st_size

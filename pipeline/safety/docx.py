@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +20,6 @@ import panflute as pf
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.safety import pictures as imagesafe
@@ -41,35 +39,23 @@ def trusted_roots(theme, options) -> list[Path]:
 
 
 def picture(url: str, src_dir: Path, trusted, options) -> tuple[imagesafe.Picture, str]:
-    """(checked picture, its name) for an image URL; raises imagesafe.Refused."""
-    url = url.strip()
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "data":
-        _, data = imagesafe.decode_data_url(url)
-        return imagesafe.vet(data, "in a data URL", options), ""
-    if scheme in ("http", "https"):
-        if not getattr(options, "allow_network", False):
-            raise imagesafe.Refused("network access is off (use --allow-network)")
-        fetcher = SafeFetcher([], allow_network=True, options=options)
-        try:
-            response = fetcher.fetch(url)  # checked bytes; redirects are not followed
-        except Exception as e:  # noqa: BLE001 - any failure to fetch: the picture is left out
-            fetcher.check()
-            raise imagesafe.Refused(f"could not fetch it ({e})") from None
-        return imagesafe.vet(response.read(), url, options), Path(parts.path).name
-    if not scheme and not parts.netloc and os.path.isabs(url):
-        why = proposalpath.problem(url)
-        if why:  # before any file-system call sees it
-            raise imagesafe.Refused(why)
-        real = Path(os.path.realpath(url))
-        for root in trusted:
-            root = Path(os.path.realpath(root))
-            if root in real.parents and real.is_file():
-                return imagesafe.vet(imagesafe.read_file(real), real.name, options), real.name
-        raise imagesafe.Refused("absolute paths and other schemes are not allowed")
-    path, clean = imagesafe.local_file(url, src_dir)
-    return imagesafe.vet(imagesafe.read_file(path), clean, options), clean
+    """(checked picture, its name) for an image URL (the picture policy, with the folders of
+    pictures epdoc drew as `trusted`); raises imagesafe.Refused."""
+    found = imagesafe.find(url, imagesafe.Place(src_dir, tuple(trusted), options),
+                           fetch=lambda remote: _download(remote, options))
+    if found.kind == imagesafe.REMOTE:
+        return found.picture, Path(urlsplit(url.strip()).path).name
+    return found.picture, found.name
+
+
+def _download(url: str, options) -> bytes:
+    fetcher = SafeFetcher([], allow_network=True, options=options)
+    try:
+        response = fetcher.fetch(url)  # checked bytes; redirects are not followed
+    except Exception as e:  # noqa: BLE001 - any failure to fetch: the picture is left out
+        fetcher.check()
+        raise imagesafe.Refused(f"could not fetch it ({e})") from None
+    return response.read()
 
 
 def embed_images(doc, document, options, theme) -> None:

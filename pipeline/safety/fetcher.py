@@ -12,22 +12,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core.errors import LimitError
-from epdoc.pipeline.safety import pictures as imagesafe
+from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.safety import pictures
 
 FONTS_AND_STYLES = {".ttf", ".otf", ".woff", ".woff2", ".css"}
-
-
-def inside(path: Path, roots) -> bool:
-    """True when `path` (symlinks resolved) lies under one of `roots`."""
-    try:
-        real = Path(os.path.realpath(path))
-    except (OSError, ValueError):
-        return False
-    for root in roots:
-        root = Path(os.path.realpath(root))
-        if real == root or root in real.parents:
-            return True
-    return False
 
 
 class SafeFetcher(URLFetcher):
@@ -48,71 +36,39 @@ class SafeFetcher(URLFetcher):
         self.roots = [Path(r) for r in roots]
         self.allow_network = allow_network
         self.options = options
+        # every path WeasyPrint asks for is absolute (a file: URL): only `roots` hold them
+        self.place = pictures.Place(Path(os.devnull), tuple(self.roots),
+                                    (options or Options()).with_(allow_network=allow_network),
+                                    file_urls=True)
         self.refused: list[str] = []
         self.over_limit: list[LimitError] = []
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
-        if scheme == "file":
-            if parts.netloc not in ("", "localhost"):
-                return self._refuse(url, "it is on another host")
-            why = proposalpath.problem(unquote(parts.path))
-            if why:  # before any file-system call sees it
-                return self._refuse(proposalpath.shown(url), why)
-            path = Path(url2pathname(unquote(parts.path)))
-            root = self._root(path)
-            if root is None or not path.is_file():
-                return self._refuse(url, "it is outside the proposal's folder or missing")
-            real = Path(os.path.realpath(path))
-            if any(p.startswith(".") for p in real.relative_to(root).parts):
-                return self._refuse(url, "hidden files and folders are not read")
-            if real.suffix.lower() in FONTS_AND_STYLES:
-                return super().fetch(url, headers)
-            try:
-                data = imagesafe.read_file(real)
-            except imagesafe.Refused as e:
-                return self._refuse(url, str(e))
-            return self._picture(url, data)
-        if scheme in ("http", "https"):
-            if not self.allow_network:
-                return self._refuse(url, "network access is off (use --allow-network)")
-            response = super().fetch(url, headers)
-            try:
-                data = response.read(imagesafe.MAX_FILE_BYTES + 1)
-            finally:
-                response.close()
-            if len(data) > imagesafe.MAX_FILE_BYTES:
-                return self._refuse(url, "it is larger than any picture epdoc reads")
-            return self._picture(url, data)
-        if scheme == "data":
-            try:
-                _, data = imagesafe.decode_data_url(url)
-            except imagesafe.Refused as e:
-                return self._refuse(url[:40], str(e))
-            return self._picture(url[:40], data, url)
-        return self._refuse(url, f"the {scheme or 'empty'} scheme is not allowed")
-
-    def _root(self, path: Path) -> Path | None:
+        name = url[:40] if scheme == "data" else url
+        if scheme == "file" and parts.netloc in ("", "localhost") \
+                and Path(unquote(parts.path)).suffix.lower() in FONTS_AND_STYLES:
+            try:  # epdoc's own fonts and styles: the same folders, not vetted as pictures
+                pictures.allowed_file(Path(url2pathname(unquote(parts.path))), self.place)
+            except pictures.Refused as e:
+                return self._refuse(proposalpath.shown(name), str(e))
+            return super().fetch(url, headers)
         try:
-            real = Path(os.path.realpath(path))
-        except (OSError, ValueError):
-            return None
-        for root in self.roots:
-            root = Path(os.path.realpath(root))
-            if real == root or root in real.parents:
-                return root
-        return None
-
-    def _picture(self, name, data: bytes, url=None):
-        try:
-            pic = imagesafe.vet(data, name, self.options)
-        except imagesafe.Refused as e:
-            return self._refuse(name, str(e))
+            found = pictures.find(url, self.place, fetch=self._download)
+        except pictures.Refused as e:
+            return self._refuse(proposalpath.shown(name), str(e))
         except LimitError as e:
             self.over_limit.append(e)
-            return self._refuse(name, e.message)
-        return URLFetcherResponse(url or name, pic.data, {"Content-Type": pic.mime})
+            return self._refuse(proposalpath.shown(name), e.message)
+        return URLFetcherResponse(url, found.picture.data, {"Content-Type": found.picture.mime})
+
+    def _download(self, url: str) -> bytes:
+        response = super().fetch(url)
+        try:
+            return response.read(pictures.MAX_FILE_BYTES + 1)
+        finally:
+            response.close()
 
     def _refuse(self, url, why):
         self.refused.append(f"{url}: {why}")

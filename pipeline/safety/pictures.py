@@ -21,6 +21,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
 
 from lxml import etree
 from PIL import Image
@@ -28,6 +29,7 @@ from PIL import Image
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, InputError, LimitError, OutputError
+from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.safety import svg as svgsafe
 
 DEFAULT_MAX_PIXELS = settings.MAX_IMAGE_PIXELS
@@ -37,6 +39,7 @@ MAX_FILE_BYTES = settings.MAX_PICTURE_BYTES
 RASTER = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG = "image/svg+xml"
 KINDS = "a PNG, JPEG, GIF, WebP or SVG picture"
+PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 0  # Pillow's own default
 
 
 class Refused(ValueError):
@@ -54,24 +57,87 @@ class Picture:
         return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
-@dataclass(frozen=True)
-class Limits:
-    """The picture limits alone, where no Options object is at hand."""
-    max_image_pixels: int = DEFAULT_MAX_PIXELS
-    max_svg_elements: int = DEFAULT_MAX_SVG_ELEMENTS
-    max_depth: int = DEFAULT_MAX_DEPTH
-
-
 def limits_of(options) -> tuple[int, int, int]:
-    return (getattr(options, "max_image_pixels", DEFAULT_MAX_PIXELS),
-            getattr(options, "max_svg_elements", DEFAULT_MAX_SVG_ELEMENTS),
-            getattr(options, "max_depth", DEFAULT_MAX_DEPTH))
+    o = options if options is not None else Options()
+    return o.max_image_pixels, o.max_svg_elements, o.max_depth
 
 
-# --- where a picture may come from ---------------------------------------------------
+# --- the picture policy: where a picture may come from, for every format ---------------
 
-def _hidden(parts) -> bool:
-    return any(p.startswith(".") and p not in (".", "..") for p in parts)
+LOCAL, DATA, REMOTE = "local", "data", "remote"
+
+
+class NetworkOff(Refused):
+    """A remote picture while the network is off (--allow-network)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the pictures of one proposal may come from."""
+    root: Path  # relative paths: a file inside this folder tree (the proposal's folder)
+    trusted: tuple = ()  # absolute paths: a file inside one of these folders
+    options: object = None  # the limits, and whether the network is allowed
+    file_urls: bool = False  # file: URLs (what WeasyPrint asks for) count as absolute paths
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str  # LOCAL, DATA or REMOTE
+    picture: Picture | None  # the checked bytes; None for a remote picture not fetched
+    name: str = ""  # LOCAL: the clean relative path (or the file name); REMOTE: the URL
+    path: Path | None = None  # LOCAL: the file read
+
+
+def find(url: str, place: Place, fetch=None) -> Found:
+    """The one picture policy: whether and how the picture at `url` is read, whatever the
+    format or filter asking. A data: URL is decoded; a remote picture needs the network
+    allowed, and is read only through `fetch(url) -> bytes` (no redirects) when given; a
+    relative path must name a file inside `place.root`, an absolute one a file inside one of
+    `place.trusted`, neither through a hidden folder nor a symlink out. Whatever is read is
+    checked by its bytes (`vet`). Raises Refused (the reason), NetworkOff, or LimitError."""
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        _, data = decode_data_url(url)
+        return Found(DATA, vet(data, "in a data URL", place.options))
+    if scheme in ("http", "https") and parts.netloc:
+        if not getattr(place.options, "allow_network", False):
+            raise NetworkOff("network access is off (use --allow-network)")
+        if fetch is None:
+            return Found(REMOTE, None, url)
+        data = fetch(url)
+        if len(data) > MAX_FILE_BYTES:
+            raise Refused("it is larger than any picture epdoc reads")
+        return Found(REMOTE, vet(data, url, place.options), url)
+    if place.trusted and ((scheme == "file" and place.file_urls
+                           and parts.netloc in ("", "localhost"))
+                          or (not scheme and not parts.netloc and url.startswith("/"))):
+        return file(Path(url2pathname(unquote(parts.path))), place)
+    path, clean = local_file(url, place.root)
+    return Found(LOCAL, vet(read_file(path), clean, place.options), clean, path)
+
+
+def allowed_file(path: Path, place: Place) -> Path:
+    """The resolved file an absolute path names, when it may be read: inside one of
+    `place.trusted`, through no hidden folder. Raises Refused otherwise."""
+    why = proposalpath.problem(str(path))  # before any file-system call sees it
+    if why:
+        raise Refused(why)
+    root = proposalpath.root_of(path, place.trusted)
+    if root is None or not Path(path).is_file():
+        raise Refused("outside the allowed folders, or missing")
+    real = Path(os.path.realpath(path))
+    if proposalpath.hidden(real.relative_to(root).parts):
+        raise Refused("hidden files and folders are not read")
+    return real
+
+
+def file(path: Path, place: Place) -> Found:
+    """The policy for an absolute path already found (a file: URL, a picture epdoc drew):
+    an allowed file, checked by its bytes."""
+    real = allowed_file(path, place)
+    return Found(LOCAL, vet(read_file(real), real.name, place.options), real.name, real)
 
 
 def local_file(url: str, root: Path) -> tuple[Path, str]:
@@ -91,13 +157,13 @@ def local_file(url: str, root: Path) -> tuple[Path, str]:
     clean = posixpath.normpath(rel)
     if clean == ".." or clean.startswith("../") or clean.startswith("/"):
         raise Refused("outside the proposal's folder")
-    if _hidden(clean.split("/")):
+    if proposalpath.hidden(clean.split("/")):
         raise Refused("hidden files and folders are not read")
-    real_root = Path(os.path.realpath(root))
+    real_root = proposalpath.root_of(root, [root])
     real = Path(os.path.realpath(real_root / clean))
-    if real != real_root and real_root not in real.parents:
+    if proposalpath.root_of(real, [real_root]) is None:
         raise Refused("outside the proposal's folder")
-    if _hidden(real.relative_to(real_root).parts):
+    if proposalpath.hidden(real.relative_to(real_root).parts):
         raise Refused("hidden files and folders are not read")
     if not real.is_file():
         raise Refused("file not found")
@@ -173,8 +239,9 @@ def _vet(data: bytes, limits) -> Picture:
     except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not a picture
         raise Refused(f"not {KINDS}") from None
     finally:
-        # WeasyPrint decodes with Pillow, which refuses pictures over its own limit
-        Image.MAX_IMAGE_PIXELS = max(limits[0], 1)
+        # WeasyPrint decodes with Pillow, which refuses pictures over its own limit: never
+        # below what epdoc allows (and never lowered for the rest of the process)
+        Image.MAX_IMAGE_PIXELS = max(limits[0], PILLOW_MAX_PIXELS)
     return Picture(RASTER[fmt], data, w, h)
 
 
@@ -204,7 +271,8 @@ def _svg(data: bytes, limits) -> Picture:
             if (el.get(attr) or "").strip().lower().startswith("data:"):
                 try:
                     vet(decode_data_url(el.get(attr))[1], "inside an SVG image",
-                        Limits(*limits))
+                        Options(max_image_pixels=limits[0], max_svg_elements=limits[1],
+                                max_depth=limits[2]))
                 except Refused:
                     del el.attrib[attr]
     count, depth = measure(root, max_elements)
@@ -289,28 +357,20 @@ class HtmlImages:
             return None
 
     def _src(self, src: str) -> str | None:
-        url = src.strip()
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
         try:
-            if scheme == "data":
-                _, data = decode_data_url(url)
-                pic = vet(data, "in a data URL", self.options)
-                if pic.mime == SVG and not svgsafe.is_safe_data_url(url):
-                    return pic.data_url()  # the scrubbed SVG
-                return src
-            if scheme in ("http", "https") and parts.netloc:
-                return src if getattr(self.options, "allow_network", False) else None
-            if scheme or parts.netloc:
-                return None
-            path, clean = local_file(url, self.root)
-            pic = vet(read_file(path), clean, self.options)
+            found = find(src, Place(self.root, options=self.options))
         except Refused:
             return None
         except LimitError as e:
             self.over_limit.append(e)
             return None
-        shown = self.place(clean, pic.data) if self.place else clean
+        if found.kind == DATA:
+            if found.picture.mime == SVG and not svgsafe.is_safe_data_url(src.strip()):
+                return found.picture.data_url()  # the scrubbed SVG
+            return src
+        if found.kind == REMOTE:
+            return src
+        shown = self.place(found.name, found.picture.data) if self.place else found.name
         return quote(shown, safe="/")
 
     def check(self, path=None) -> None:

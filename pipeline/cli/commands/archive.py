@@ -40,7 +40,7 @@ def add_arguments(p: argparse.ArgumentParser):
 def run(args) -> int:
     from epdoc.pipeline.collections.archive.statuses import parse_statuses
     from epdoc.pipeline.collections.archive.store import Archive
-    from epdoc.pipeline.safety.fetcher import inside
+    from epdoc.pipeline.core.paths import inside
 
     if args.paths[0] == "verify" and args.into is None:
         if len(args.paths) != 2:

@@ -8,6 +8,7 @@ import base64
 import html as htmllib
 import io
 import mimetypes
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,8 +18,7 @@ from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 
 from epdoc.pipeline.core import paths as proposalpath
-from epdoc.pipeline.safety import pictures as imagesafe
-from epdoc.pipeline.safety.fetcher import inside
+from epdoc.pipeline.safety import pictures
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
               ".woff2": "font/woff2"}
@@ -70,12 +70,12 @@ def subset_font(path: Path, chars: set[str]) -> bytes:
 
 
 def picture_check(options):
-    """A `vet` for Inliner: the same checks as every picture a proposal shows (real picture
-    bytes, pixel and SVG limits, SVG scrubbed)."""
+    """A `vet` for Inliner: the picture policy (pipeline/safety/pictures.py) for a file
+    Inliner found inside its roots: real picture bytes, pixel and SVG limits, SVG scrubbed."""
 
-    def vet(path: Path, data: bytes) -> tuple[str, bytes]:
-        pic = imagesafe.vet(data, path.name, options)
-        return pic.mime, pic.data
+    def vet(path: Path, roots) -> tuple[str, bytes]:
+        found = pictures.file(path, pictures.Place(Path(os.devnull), tuple(roots), options))
+        return found.picture.mime, found.picture.data
 
     return vet
 
@@ -89,8 +89,8 @@ class Inliner:
     `roots`; records what it could not inline in `problems`."""
 
     def __init__(self, bases, roots, chars: set[str] | None = None, vet=None):
-        """`vet(path, data) -> (mime, data)` checks a picture before it goes in (raising
-        ValueError to refuse it); fonts are not pictures and are not vetted."""
+        """`vet(path, roots) -> (mime, data)` reads and checks a picture before it goes in
+        (raising ValueError to refuse it); fonts are not pictures and are not vetted."""
         self.bases = [Path(b) for b in bases]
         self.roots = [Path(r) for r in roots]
         self.chars = chars
@@ -111,7 +111,7 @@ class Inliner:
         if proposalpath.problem(unquote(parts.path)):  # before any file-system call sees it
             return None
         for path in candidates:
-            if path.is_file() and inside(path, self.roots):
+            if path.is_file() and proposalpath.inside(path, self.roots):
                 return path
         return None
 
@@ -133,15 +133,16 @@ class Inliner:
             if ext in FONT_TYPES and self.chars is not None and ext in (".ttf", ".otf"):
                 self._cache[key] = data_uri("font/woff2", subset_font(path, self.chars))
             else:
-                mime = TYPES.get(ext) or mimetypes.guess_type(path.name)[0] \
-                    or "application/octet-stream"
-                data = path.read_bytes()
                 if self.vet and ext not in FONT_TYPES:
                     try:
-                        mime, data = self.vet(path, data)
+                        mime, data = self.vet(path, self.roots)
                     except ValueError as e:
                         self.problems.append(f"{url}: not inlined ({e})")
                         return ""
+                else:
+                    mime = TYPES.get(ext) or mimetypes.guess_type(path.name)[0] \
+                        or "application/octet-stream"
+                    data = path.read_bytes()
                 self._cache[key] = data_uri(mime, data)
         return self._cache[key]
 
