@@ -32,6 +32,7 @@ from urllib.parse import unquote
 from epdoc import __version__
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.core.digest import of_bytes, of_file
 from epdoc.pipeline.reading.sources import readable
 
 FORMAT = 1
@@ -59,16 +60,7 @@ HTML_REF_RES = (
 )
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+sha256_bytes, sha256_file = of_bytes, of_file
 
 
 def local_refs(text: str) -> list[str]:

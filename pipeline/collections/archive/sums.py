@@ -3,21 +3,12 @@ checks an archive without epdoc)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
+from epdoc.pipeline.core.digest import of_bytes, of_file
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256, file_sha256 = of_bytes, of_file
 
 
 def _escape(path: str) -> tuple[str, str]:
