@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.entities
 import os
 import re
 import stat
@@ -15,6 +16,11 @@ BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # what XML (DOCX) cannot hold, and terminal escapes (ESC, CSI) in CI logs; tab and line
 # ends are text
 CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+REFUSED_RE = re.compile(f"{CONTROL_RE.pattern}|{BIDI_RE.pattern}")
+RAW = ("RawInline", "RawBlock")
+LINE_RE = re.compile(r"(?:^|@)(\d+):\d+-")  # sourcepos: "7:3-7:11", or "name.md@7:3-7:11"
+# YAML's one-letter escapes for characters refused here
+YAML_LETTERS = {"\x07": "a", "\x08": "b", "\x0b": "v", "\x0c": "f", "\x1b": "e", "\x85": "N"}
 DEFAULT_MAX_BYTES = settings.MAX_INPUT_BYTES
 
 
@@ -82,19 +88,91 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError("contains a NUL character", path, line, hint="remove it") from None
-    m = CONTROL_RE.search(text)
+    m = CONTROL_RE.search(text) or BIDI_RE.search(text)
     if m:
-        line = text[: m.start()].count("\n") + 1
-        raise InputError(f"contains a control character U+{ord(m.group()):04X}", path, line,
-                         hint="remove it; no output format can hold it")
-    m = BIDI_RE.search(text)
-    if m:
-        line = text[: m.start()].count("\n") + 1
-        raise InputError(
-            f"contains a bidirectional override character U+{ord(m.group()):04X}",
-            path, line, hint="remove it; it can hide text from reviewers",
-        )
+        raise refused(m.group(), path, text[: m.start()].count("\n") + 1)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("file is empty", path, hint="write the proposal, or remove the file")
     return text
+
+
+def refused(char: str, path=None, line: int | None = None,
+            written: str = "it") -> InputError:
+    """The one-line error for a control or bidirectional override character (`written`:
+    how the hint names it)."""
+    if BIDI_RE.match(char):
+        return InputError(f"contains a bidirectional override character U+{ord(char):04X}",
+                          path, line, hint=f"remove {written}; it can hide text from reviewers")
+    return InputError(f"contains a control character U+{ord(char):04X}", path, line,
+                      hint=f"remove {written}; no output format can hold it")
+
+
+def check_decoded(ast: dict, text: str, path=None) -> None:
+    """The character checks of `read_source` again, on what pandoc decoded from `text`:
+    character references (`&#x202E;`, `&#8238;`) in the body, in link targets and in raw
+    HTML (which a browser decodes), and escapes (`\\u202E`, `\\x01`) in YAML front
+    matter's double-quoted strings. One pass over the AST's strings; nothing to do when the
+    source has neither `&` nor a backslash."""
+    if "&" not in text and "\\" not in text:
+        return
+    stack: list = [(ast.get("blocks", []), None), (ast.get("meta", {}), None)]  # a stack:
+    # front matter first, then the blocks in reading order (so the first one is named)
+    while stack:
+        node, line = stack.pop()
+        if isinstance(node, str):
+            m = REFUSED_RE.search(node)
+            if m:
+                raise refused(m.group(), path, _spelled_at(text, m.group(), line),
+                              "the character reference or escape that writes it")
+        elif isinstance(node, dict):
+            kind = node.get("t")
+            if kind in RAW:
+                content = node.get("c")
+                if isinstance(content, list) and len(content) == 2 \
+                        and isinstance(content[1], str):
+                    stack.append((html.unescape(content[1]), line))
+                continue
+            if kind is not None:
+                line = _line(node) or line
+            stack.extend((v, line) for v in node.values() if not isinstance(v, (int, float)))
+        elif isinstance(node, list):
+            stack.extend((v, line) for v in reversed(node) if not isinstance(v, (int, float)))
+
+
+def _line(node: dict) -> int | None:
+    """The line sourcepos gives an element (the data-pos of its attributes), if any."""
+    content = node.get("c")
+    if not isinstance(content, list):
+        return None
+    for attr in content[:2]:  # Header: [level, attr, ...]; the others: [attr, ...]
+        if isinstance(attr, list) and len(attr) == 3 and isinstance(attr[2], list):
+            for pair in attr[2]:
+                if isinstance(pair, list) and len(pair) == 2 and pair[0] == "data-pos":
+                    m = LINE_RE.search(str(pair[1]))
+                    return int(m.group(1)) if m else None
+    return None
+
+
+def _spelled_at(text: str, char: str, line: int | None) -> int | None:
+    """The line where `char` is written as a character reference or an escape: the first
+    spelling at or after `line` (the element's line; the front matter has none), else `line`."""
+    code = ord(char)
+    forms = [rf"&#[xX]0*{code:x};?", rf"&#0*{code};?", rf"\\u{code:04x}", rf"\\U{code:08x}"]
+    if code < 0x100:
+        forms.append(rf"\\x{code:02x}")
+    forms = [f"(?i:{f})" for f in forms]
+    if char in YAML_LETTERS:
+        forms.append(rf"\\{YAML_LETTERS[char]}")
+    forms += [re.escape(f"&{name}") for name, value in html.entities.html5.items()
+              if value == char and name.endswith(";")]
+    start = 0
+    if line:
+        start = -1
+        for _ in range(line - 1):
+            start = text.find("\n", start + 1)
+            if start < 0:
+                return line
+        start += 1
+    m = re.compile("|".join(forms)).search(text, start)
+    return text.count("\n", 0, m.start()) + 1 if m else line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nh3
 
+from epdoc.pipeline.safety import css
 from epdoc.pipeline.safety import svg as svgsafe
 
 TAGS = {
@@ -39,10 +40,8 @@ def _filter(tag, attr, value):
         if tag == "img" and attr == "src" and svgsafe.is_safe_data_url(value):
             return value
         return None
-    if attr == "style":
-        v = value.replace(" ", "").lower()
-        if "url(" in v or "expression(" in v or "@import" in v:
-            return None
+    if attr == "style" and css.fetches(value):
+        return None
     return value
 
 

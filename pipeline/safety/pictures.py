@@ -30,6 +30,7 @@ from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, InputError, LimitError, OutputError
 from epdoc.pipeline.core.options import Options
+from epdoc.pipeline.safety import css
 from epdoc.pipeline.safety import svg as svgsafe
 
 DEFAULT_MAX_PIXELS = settings.MAX_IMAGE_PIXELS
@@ -263,7 +264,7 @@ def _svg(data: bytes, limits) -> Picture:
             or etree.QName(root.tag).namespace != svgsafe.SVG_NS:
         raise Refused("not an SVG picture (no <svg> root in the SVG namespace)")
     for style in list(root.iter(f"{{{svgsafe.SVG_NS}}}style")):
-        if svgsafe.EXTERNAL_CSS.search(style.text or ""):
+        if css.sheet_fetches(style.text or ""):
             style.getparent().remove(style)  # a style sheet that fetches: all of it goes
     svgsafe.scrub(root)
     for el in root.iter():  # pictures inside the SVG: the same checks

@@ -8,10 +8,11 @@ sanitizer (pipeline/safety/html.py) lets an <img> carry a `data:image/svg+xml` U
 from __future__ import annotations
 
 import base64
-import re
 from urllib.parse import unquote_to_bytes
 
 from lxml import etree
+
+from epdoc.pipeline.safety import css
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -21,8 +22,6 @@ DATA_SVG = "data:image/svg+xml"
 BANNED = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener",
           "set", "animate", "animateMotion", "animateTransform", "discard"}
 IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
-# url(...) other than a local reference such as url(#arrowhead), and @import
-EXTERNAL_CSS = re.compile(r"url\(\s*(?!['\"]?#)|@import|expression\(", re.I)
 MAX_BYTES = 4 * 1024 * 1024
 
 
@@ -61,7 +60,7 @@ def problems(root) -> list[str]:
             found.append(f"element {name} outside the SVG namespace")
         if name in BANNED:
             found.append(f"element {name}")
-        if name == "style" and el.text and EXTERNAL_CSS.search(el.text):
+        if name == "style" and el.text and css.sheet_fetches(el.text):
             found.append("style sheet fetches or imports")
         for attr, value in el.attrib.items():
             local = _local(attr).lower()
@@ -69,7 +68,7 @@ def problems(root) -> list[str]:
                 found.append(f"event handler {local}")
             elif local == "href" and not _href_ok(value):
                 found.append(f"reference to {value[:60]}")
-            elif EXTERNAL_CSS.search(value):
+            elif css.fetches(value):
                 found.append(f"attribute {local} fetches")
     return found
 
@@ -87,12 +86,12 @@ def scrub(root):
         if not isinstance(el.tag, str):
             continue
         if _local(el.tag) == "style" and el.text:
-            el.text = EXTERNAL_CSS.sub("invalid(", el.text)
+            el.text = css.clean_sheet(el.text)  # the rules that fetch go
         for attr in list(el.attrib):
             local = _local(attr).lower()
             value = el.attrib[attr]
             if local.startswith("on") or (local == "href" and not _href_ok(value)) \
-                    or EXTERNAL_CSS.search(value):
+                    or css.fetches(value):
                 del el.attrib[attr]
     return root
 
