@@ -51,14 +51,29 @@ def postprocess(func):
 postprocess(docxsafe.remove_fields)
 
 
+PROPERTY_MAX = 255  # characters a DOCX core property may hold (python-docx refuses more)
+
+
+def fits(value: str, limit: int = PROPERTY_MAX) -> str:
+    """`value` cut to `limit` characters, with an ellipsis, on a word boundary where one is
+    near; the document keeps the whole value (the title line, the metadata table)."""
+    if len(value) <= limit:
+        return value
+    cut = value[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 @postprocess
 def set_properties(d, document, options) -> None:
     rec = document.record
     p = d.core_properties
-    p.title = document.title
-    p.author = ", ".join(rec.authors)
-    p.subject = " · ".join(x for x in (rec.id, rec.status) if x)
-    p.keywords = ", ".join(x for x in (rec.id, rec.status, rec.maturity) if x)
+    p.title = fits(document.title)
+    p.author = fits(", ".join(rec.authors))
+    p.subject = fits(" · ".join(x for x in (rec.id, rec.status) if x))
+    p.keywords = fits(", ".join(x for x in (rec.id, rec.status, rec.maturity) if x))
     p.category = "Enhancement Proposal"
     p.last_modified_by = "epdoc"
     p.comments = ""
