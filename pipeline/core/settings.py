@@ -64,7 +64,7 @@ def user_cache() -> Path:
     temporary one when it cannot be."""
     base = env("EPDOC_CACHE")
     if base:
-        path = Path(base)
+        path = Path(base).absolute()
     else:
         root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
                                                                 ".cache")
@@ -81,7 +81,9 @@ def diagram_cache(options=None) -> Path:
     cache's diagrams/), else the user cache's; a temporary folder when none can be made."""
     override = env("EPDOC_DIAGRAM_CACHE") or \
         (options.extra.get("diagram_cache") if options is not None else None)
-    path = Path(override) if override else user_cache() / "diagrams"
+    # absolute, wherever it is (a relative -o, a hidden folder): epdoc's own pictures are
+    # read by absolute path from trusted folders (safety/pictures.py), never as a proposal's
+    path = Path(override).absolute() if override else user_cache() / "diagrams"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:  # no cache where asked: one for this machine's temporary files
