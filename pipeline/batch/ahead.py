@@ -17,6 +17,8 @@ import re
 import signal
 from pathlib import Path
 
+from epdoc.pipeline.core import lifetime
+
 FENCE = re.compile(rb"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?:mermaid|mmd)\b",
                    re.M | re.I)
 
@@ -75,9 +77,10 @@ def diagram_sources(source: Path, options) -> list[str]:
     return [code for info, code in fenced_code(text) if info.lower() in LANGS]
 
 
-def serve(conn, options, tasks, part: int = 0, parts: int = 1) -> None:
+def serve(conn, options, tasks, part: int = 0, parts: int = 1, parent=None) -> None:
     """A drawing process: draw its share (every `parts`-th diagram, from the `part`-th) of
     each task's diagrams, then send the task's index; "done" at the end."""
+    lifetime.die_with_parent(parent)
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own process group: stopping it stops its renderer too
     signal.signal(signal.SIGINT, signal.SIG_IGN)

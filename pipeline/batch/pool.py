@@ -20,6 +20,7 @@ from multiprocessing.connection import wait
 
 from epdoc.pipeline.batch import ahead as drawing
 from epdoc.pipeline.convert.result import Result
+from epdoc.pipeline.core import lifetime
 from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.pandoc import server as pandoc_server
 
@@ -35,8 +36,9 @@ def context(preload: bool = True):
     return multiprocessing.get_context("spawn")
 
 
-def _serve(conn, options) -> None:
+def _serve(conn, options, parent: int) -> None:
     """A worker: convert each source sent on `conn`, send back its Result."""
+    lifetime.die_with_parent(parent)  # a killed build takes its workers (and their lock)
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own process group: a kill takes the pandoc it started too
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what stops
@@ -69,7 +71,8 @@ def _serve(conn, options) -> None:
 class Worker:
     def __init__(self, ctx, options):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, options), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, options, os.getpid()),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.task = None  # (index, source) being converted
@@ -122,7 +125,8 @@ class Drawer:
     def __init__(self, ctx, options, tasks, part: int, parts: int):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=drawing.serve,
-                                args=(child, options, list(tasks), part, parts), daemon=True)
+                                args=(child, options, list(tasks), part, parts, os.getpid()),
+                                daemon=True)
         self.proc.start()
         child.close()
 

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 
-from epdoc.pipeline.core import settings
+from epdoc.pipeline.core import lifetime, settings
 
 # diagram types V8 cannot finish (mermaidx.engines.v8_engine): drawn by QuickJS directly
 QUICKJS_ONLY = re.compile(r"^[ \t]*(mindmap|architecture(-beta)?)\b", re.M | re.I)
@@ -92,7 +92,8 @@ class Worker:
     def _start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "epdoc.pipeline.diagrams.worker", json.dumps(self.config)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            preexec_fn=lifetime.child_setup())
         self._buffer = b""
 
     def stop(self) -> None:

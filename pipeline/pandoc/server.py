@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from epdoc.pipeline.core import settings
+from epdoc.pipeline.core import lifetime, settings
 
 SCRIPT = Path(__file__).with_name("worker.lua")
 BINARY = {"docx", "odt", "epub", "epub2", "epub3", "pptx"}
@@ -147,7 +147,7 @@ class Server:
     def _start(self) -> None:
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr)
+                                     stderr=self.stderr, preexec_fn=lifetime.child_setup())
 
     def _discard(self) -> Crashed:
         """Kill the process (if still alive) and forget it; what it said, as an error."""
