@@ -60,7 +60,9 @@ def problems(root) -> list[str]:
             found.append(f"element {name} outside the SVG namespace")
         if name in BANNED:
             found.append(f"element {name}")
-        if name == "style" and el.text and css.sheet_fetches(el.text):
+        if name == "style" and len(el):
+            found.append("style sheet with markup inside")
+        elif name == "style" and el.text and css.sheet_fetches(el.text):
             found.append("style sheet fetches or imports")
         for attr, value in el.attrib.items():
             local = _local(attr).lower()
@@ -78,7 +80,10 @@ def scrub(root):
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
-        if _local(el.tag) in BANNED or etree.QName(el.tag).namespace != SVG_NS:
+        if _local(el.tag) in BANNED or etree.QName(el.tag).namespace != SVG_NS \
+                or _local(el.tag) == "style" and len(el):
+            # a <style> holding elements (or entity references): its sheet goes on in their
+            # tails, which a browser reads and `el.text` misses; all of it goes
             parent = el.getparent()
             if parent is not None:
                 parent.remove(el)
