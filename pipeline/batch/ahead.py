@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 from epdoc.pipeline.core import lifetime
@@ -79,7 +80,8 @@ def diagram_sources(source: Path, options) -> list[str]:
 
 def serve(conn, options, tasks, part: int = 0, parts: int = 1, parent=None) -> None:
     """A drawing process: draw its share (every `parts`-th diagram, from the `part`-th) of
-    each task's diagrams, then send the task's index; "done" at the end."""
+    each task's diagrams, within the proposal's --timeout; send ("start", index) when it
+    begins a task and ("drawn", index, seconds) when its share is drawn; "done" at the end."""
     lifetime.die_with_parent(parent)
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own process group: stopping it stops its renderer too
@@ -88,16 +90,21 @@ def serve(conn, options, tasks, part: int = 0, parts: int = 1, parent=None) -> N
     from epdoc.pipeline.diagrams import worker as diagram_worker
 
     n = 0
+    budget = getattr(options, "timeout", None)  # --timeout covers a proposal's diagrams too
     for index, source in tasks:
+        conn.send(("start", index))
+        began = time.monotonic()
         try:
             for code in diagram_sources(source, options):
                 if n % parts == part:
-                    diagrams.render(code, options)
+                    left = budget - (time.monotonic() - began) if budget else None
+                    if left is None or left > 0:  # past the budget: the pool says so
+                        diagrams.render(code, options, limit=left)
                 n += 1
         except Exception:  # noqa: BLE001 - the worker converting it will say what is wrong
             pass
         if index == tasks[-1][0]:
             diagram_worker.stop_all()  # before its engine gets ready for a next diagram
-        conn.send(index)
+        conn.send(("drawn", index, time.monotonic() - began))
     conn.send("done")
     conn.close()

@@ -159,6 +159,9 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
     drawers = [Drawer(context(preload=False), options, prefetch, k, parts)
                for k in range(parts)] if held else []
     drawn: dict[int, int] = {}  # proposal -> drawers done with its diagrams
+    began: dict[int, float] = {}  # proposal -> when the first drawer started on it
+    draw_seconds: dict[int, float] = {}  # proposal -> seconds its diagrams took (drawers in turn)
+    sources = dict(tasks)
     ctx = context()
     workers: list[Worker] = []
 
@@ -168,17 +171,43 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
                 return pending.pop(k)
         return None
 
+    def finish(index: int, result: Result) -> None:
+        if index in draw_seconds:  # its diagrams, drawn ahead, count in its time
+            result.seconds["diagrams"] = round(draw_seconds[index], 4)
+            result.seconds["total"] = result.seconds.get("total", 0.0) + draw_seconds[index]
+        on_result(index, result)
+
     def fail(worker: Worker, message: str) -> None:
         index, source = worker.task
         result = Result(source, ok=False, error=f"{source}: {message}")
-        result.seconds["total"] = time.monotonic() - worker.started
+        result.seconds["total"] = time.monotonic() - worker.started  # its diagrams included
+        if index in draw_seconds:
+            result.seconds["diagrams"] = round(draw_seconds[index], 4)
         worker.task = None
+        on_result(index, result)
+
+    def over_time(index: int) -> None:
+        """A proposal whose diagrams took all of --timeout before it reached a worker."""
+        held.discard(index)
+        pending[:] = [t for t in pending if t[0] != index]
+        source = sources[index]
+        result = Result(source, ok=False, error=(
+            f"{source}: took longer than {timeout:g} s and was stopped, drawing its "
+            "diagrams (raise the limit with --timeout)"))
+        result.seconds["total"] = max(time.monotonic() - began[index],
+                                      draw_seconds.get(index, 0.0))
+        if index in draw_seconds:
+            result.seconds["diagrams"] = round(draw_seconds[index], 4)
         on_result(index, result)
 
     try:
         while pending or any(w.task for w in workers):
             while len(workers) < jobs:
                 workers.append(Worker(ctx, options))
+            if timeout:  # its diagrams took all of its time: no worker for it
+                for index in [i for i, _ in pending
+                              if i not in held and draw_seconds.get(i, 0.0) >= timeout]:
+                    over_time(index)
             # no more processes at work than jobs: a drawer takes a worker's turn (it draws
             # for the longest proposals, so its diagrams come first)
             free = jobs - len(drawers) - sum(1 for w in workers if w.task)
@@ -186,6 +215,7 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
                 task = take() if w.task is None and free > 0 else None
                 if task:
                     w.send(task)
+                    w.started -= draw_seconds.get(task[0], 0.0)  # its diagrams took their share
                     free -= 1
             busy = [w for w in workers if w.task]
             if not busy and not drawers:
@@ -193,25 +223,35 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
             waiting = [x for w in busy for x in (w.conn, w.proc.sentinel)]
             waiting += [x for d in drawers for x in (d.conn, d.proc.sentinel)]
             wait_for = TICK if on_tick else None
-            if timeout and busy:
-                first = min(w.started for w in busy) + timeout
+            starts = [w.started for w in busy] + \
+                [began[i] for i in held if i in began and i not in draw_seconds]
+            if timeout and starts:
+                first = min(starts) + timeout
                 wait_for = min(wait_for or timeout, max(0.0, first - time.monotonic()))
             ready = wait(waiting, wait_for)
             if on_tick:
                 on_tick()
             for d in [d for d in drawers if d.conn in ready or d.proc.sentinel in ready]:
                 try:
-                    index = d.conn.recv()  # this drawer's share of a proposal is drawn
+                    message = d.conn.recv()
                 except (EOFError, OSError):
-                    index = None  # it stopped early: hold nothing back (workers draw)
+                    message = None  # it stopped early: hold nothing back (workers draw)
                     held.clear()
-                if isinstance(index, int):
+                if isinstance(message, tuple) and message[0] == "start":
+                    began.setdefault(message[1], time.monotonic())
+                elif isinstance(message, tuple) and message[0] == "drawn":
+                    _, index, seconds = message  # this drawer's share of a proposal is drawn
+                    draw_seconds[index] = max(draw_seconds.get(index, 0.0), seconds)  # in parallel
                     drawn[index] = drawn.get(index, 0) + 1
                     if drawn[index] == parts:
                         held.discard(index)
                 else:
                     d.kill()
                     drawers.remove(d)
+            if timeout:
+                for index in [i for i in held if i in began and i not in draw_seconds]:
+                    if time.monotonic() - began[index] >= timeout:
+                        over_time(index)
             if not drawers:
                 held.clear()
             for w in list(busy):
@@ -225,7 +265,7 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
                                 "the other proposals go on (please report this)")
                         continue
                     w.task = None
-                    on_result(index, result)
+                    finish(index, result)
                 elif w.proc.sentinel in ready:
                     w.kill()
                     workers.remove(w)
@@ -234,8 +274,10 @@ def run(tasks, options, jobs: int, timeout: float | None, on_result, on_tick=Non
                 elif timeout and time.monotonic() - w.started >= timeout:
                     w.kill()
                     workers.remove(w)
-                    fail(w, f"took longer than {timeout:g} s and was stopped "
-                            "(raise the limit with --timeout)")
+                    drew = draw_seconds.get(w.task[0], 0.0)
+                    fail(w, f"took longer than {timeout:g} s and was stopped"
+                            + (f" ({drew:.1f} s of it drawing its diagrams)" if drew >= 0.05
+                               else "") + " (raise the limit with --timeout)")
     finally:
         for d in drawers:
             d.kill()

@@ -21,6 +21,7 @@ class Options:
     max_image_pixels: int = settings.MAX_IMAGE_PIXELS  # pixels in one picture
     max_svg_elements: int = settings.MAX_SVG_ELEMENTS  # drawn by one SVG, <use> expanded
     timeout: float = settings.TIMEOUT  # seconds for each proposal (and each pandoc run in it)
+    max_diagram_edges: int = settings.MAX_DIAGRAM_EDGES  # refused before drawing when over
     jobs: int = 1
     theme: Path | None = None
     source_date_epoch: int | None = None  # None: the SOURCE_DATE_EPOCH variable, if set

@@ -16,7 +16,8 @@ MAX_DEPTH = 64  # nesting of quotes, lists, inlines, HTML, SVG
 MAX_IMAGE_PIXELS = 50_000_000  # pixels in one picture
 MAX_SVG_ELEMENTS = 50_000  # elements one SVG draws, <use> expanded
 PANDOC_MEMORY = "1024m"  # pandoc's heap
-TIMEOUT = 120.0  # seconds for one proposal, all its formats (and each pandoc run in it)
+TIMEOUT = 120.0  # seconds for one proposal, all its formats and diagrams
+MAX_DIAGRAM_EDGES = 500  # edges one mermaid diagram may draw (mermaid's own default)
 
 # --- limits without an option --------------------------------------------------------------
 MAX_PICTURE_BYTES = 64 * 1024 * 1024  # one picture file

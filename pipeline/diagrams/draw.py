@@ -29,6 +29,7 @@ DEFAULT_TIMEOUT = settings.DIAGRAM_TIMEOUT  # $EPDOC_DIAGRAM_TIMEOUT, extra["dia
 FONT_STACK = '"DejaVu Sans", Verdana, sans-serif'  # mermaidx measures text with DejaVu Sans
 LABELS_AS_TEXT = {"htmlLabels": False}
 CONFIG = {
+    "maxEdges": 1_000_000,  # epdoc counts edges first (--max-diagram-edges); mermaid need not
     "htmlLabels": False,
     "securityLevel": "strict",
     "handDrawnSeed": 1,  # rough.js shapes (class, requirement...) the same on every run
@@ -80,15 +81,38 @@ _lock = threading.Lock()
 stats = {"rendered": 0, "cached": 0}  # renders done in this process vs. cache hits
 
 
-def render(source: str, options=None) -> Rendered:
-    """The diagram as safe SVG, or the reason it could not be drawn (both cached)."""
+# what links two things in any diagram type: --> --- -.-> ==> ~~~ <--> --x --o (flowcharts),
+# ->> -->> -x -) (sequences), <|-- *-- o-- ..> ..|> (classes), ||--o{ }|..|{ (ER)
+EDGE_RE = re.compile(r"(?:<\|?|[*o]|\|\||\}\||\|\{|\}o|o\{)?"
+                     r"(?:-{2,}|={2,}|\.{2,}|-\.+-|~{3,})(?:>>|\|>|[>xo)]|\{|\}|\|\|)?"
+                     r"|-{1,2}(?:>>|[>x)])")
+
+
+def edges(source: str) -> int:
+    """About how many edges a diagram draws (counted without drawing it; comments skipped):
+    mermaid's layout time grows fast with them."""
+    lines = (ln for ln in source.splitlines() if not ln.lstrip().startswith("%%"))
+    return sum(len(EDGE_RE.findall(ln)) for ln in lines)
+
+
+def max_edges(options=None) -> int:
+    return int(getattr(options, "max_diagram_edges", None) or settings.MAX_DIAGRAM_EDGES)
+
+
+def render(source: str, options=None, limit: float | None = None) -> Rendered:
+    """The diagram as safe SVG, or the reason it could not be drawn (both cached). `limit`:
+    seconds left of the proposal's --timeout, when less than the diagram time limit."""
     key = key_for(source)
     if key in _memory:
         stats["cached"] += 1
         return _memory[key]
+    most, found = max_edges(options), edges(source)
+    if found > most:  # refused before drawing: mermaid would take minutes to say no
+        return Rendered(key, error=f"it has about {found} edges, over the diagram edge limit "
+                        f"of {most} (raise it with --max-diagram-edges)")
     folder = cache_dir(options)
     svg_file, err_file = folder / f"{key}.svg", folder / f"{key}.err"
-    limit = timeout(options)
+    limit = timeout(options) if limit is None else min(timeout(options), limit)
     failed = _read_failure(err_file, limit)
     if svg_file.is_file():
         result = Rendered(key, svg=svg_file.read_text(encoding="utf-8"))
