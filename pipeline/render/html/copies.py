@@ -2,7 +2,8 @@
 
 Proposals from different folders can share an output folder and name different pictures
 alike (`images/overview.png`). The output folder keeps a record of which source picture each
-copied path holds (`.epdoc-pictures.json`); a proposal whose picture differs from the one a
+copied path holds (`.epdoc-pictures.json`, by a digest of the source's path: no path of the
+building machine is written); a proposal whose picture differs from the one a
 path already holds for another proposal gets a copy named after its content
 (`images/overview.3f2a9c1b7e.png`) and its page points there. Batches in parallel workers
 take turns on the record (a lock on the output folder).
@@ -89,7 +90,9 @@ class Publisher:
         """The path, relative to the page, where picture `clean` (its checked bytes `data`)
         is now found beside the page."""
         self.outdir.mkdir(parents=True, exist_ok=True)
-        source = str(self.src_dir / clean)
+        # which source picture, as an opaque digest: no path of this machine in the output
+        source = hashlib.sha256(str(self.src_dir / clean).encode("utf-8", "surrogatepass"))\
+            .hexdigest()[:32]
         name = fitted(clean)
         record_file = self.outdir / RECORD
         with _locked(self.outdir):
