@@ -33,6 +33,7 @@ from epdoc import __version__
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core.digest import of_bytes, of_file
+from epdoc.pipeline.core.errors import OutputError
 from epdoc.pipeline.reading.sources import readable
 
 FORMAT = 1
@@ -355,8 +356,15 @@ class Cache:
     @contextlib.contextmanager
     def lock(self):
         """Exclusive use of the cache folder by this process (other builds wait)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "lock", "a+b") as f:
+        lock = self.root / "lock"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            f = open(lock, "a+b")  # noqa: SIM115 - closed below
+        except OSError as e:
+            raise OutputError(f"cannot use the build cache: {e.strerror or e}",
+                              e.filename or lock,
+                              hint="remove it, or pass --cache-dir DIR or --no-cache") from None
+        with f:
             try:
                 import fcntl
             except ImportError:  # pragma: no cover - not POSIX

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from epdoc import __version__
 from epdoc.pipeline.core import atomic, settings
+from epdoc.pipeline.core.errors import OutputError
 from epdoc.pipeline.lint.output import GITHUB_LEVEL, _escape_data, _escape_property, _repo_path
 
 
@@ -137,4 +138,8 @@ class Reporter:
             "counts": {k: self.counts.get(k, 0) for k in ("converted", "up-to-date", "failed")},
             "documents": [r.as_dict() for r in results],
         }
-        atomic.write_text(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        try:
+            atomic.write_text(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except OSError as e:
+            raise OutputError(f"cannot write the report: {e.strerror or e}", path,
+                              hint="choose a --report path you can write to") from None

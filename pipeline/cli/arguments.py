@@ -4,10 +4,13 @@ the theme, and the Options they make. Importing this module imports no conversio
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import tempfile
 from pathlib import Path
 
 from epdoc.pipeline.core import settings
-from epdoc.pipeline.core.errors import UsageError
+from epdoc.pipeline.core.errors import UsageError, os_error, printable, what_to_do
 from epdoc.pipeline.core.options import FORMATS, Options
 
 
@@ -101,6 +104,48 @@ def check_theme(theme: Path | None) -> None:
     if theme is not None and not (theme / "theme.toml").is_file():
         raise UsageError(f"{theme}: not a theme folder (no theme.toml)",
                          hint="copy epdoc's styles/ folder and edit its theme.toml")
+
+
+def writable_folder(folder: Path, option: str = "") -> None:
+    """Before any work: fail as a usage error, naming `folder` and what to do, when epdoc
+    cannot create it or write in it. Nothing is left behind (a folder that is not there yet
+    is not created here)."""
+    try:
+        _probe(Path(folder))
+    except OSError as e:
+        raise _cannot_write(e, folder, option) from None
+
+
+def writable_file(path: Path, option: str = "") -> None:
+    """Before any work: fail as a usage error when the file `path` cannot be written (its
+    folder cannot be created or written, or a folder is in its place)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        _probe(path.parent)
+    except OSError as e:
+        raise _cannot_write(e, path, option) from None
+
+
+def _probe(folder: Path) -> None:
+    """Raise the OSError writing in `folder` would: create and remove a folder in it, or in
+    the nearest existing folder on its way when it is not there yet."""
+    there = folder
+    while not os.path.lexists(there) and there != there.parent:
+        there = there.parent
+    if not there.is_dir():  # a file (or a dangling link) where a folder is expected
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(there))
+    os.rmdir(tempfile.mkdtemp(prefix=".epdoc-probe-", dir=there))
+
+
+def _cannot_write(e: OSError, path: Path, option: str) -> UsageError:
+    hint = what_to_do(e)
+    if e.errno == errno.ENOTDIR:
+        hint = f"{printable(e.filename)} is a file, not a folder: choose another path"
+    if option:
+        hint = f"{hint}; or give another {option}"
+    return os_error(e, path, "cannot write to", hint, kind=UsageError)
 
 
 def options_from(args, **given) -> Options:

@@ -10,7 +10,7 @@ import sys
 from epdoc import __version__
 from epdoc.pipeline.cli import commands
 from epdoc.pipeline.core import settings
-from epdoc.pipeline.core.errors import EpdocError, UsageError
+from epdoc.pipeline.core.errors import EpdocError, UsageError, os_error
 
 
 def _commands(only: str | None = None):
@@ -59,6 +59,11 @@ def main(argv=None) -> int:
         print("epdoc: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return 1
+    except OSError as e:  # an output, the cache, a lock or a report: the path, what to do
+        if settings.debug():
+            raise
+        print(f"epdoc: error: {os_error(e).oneline()}", file=sys.stderr)
         return 1
     except Exception as e:  # noqa: BLE001 - never a traceback for users
         if settings.debug():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import re
+
 from epdoc.pipeline.core import settings
 
 
@@ -63,9 +66,60 @@ def one_line(exc: BaseException, path) -> str:
             exc.path = path
         return exc.oneline()
     if isinstance(exc, OSError):
-        return f"{path}: {exc.strerror or exc} ({getattr(exc, 'filename', '') or 'I/O error'})"
+        name = os_path(exc)
+        named = f"{printable(name)}: " if name and str(name) != str(path) else ""
+        return f"{printable(path)}: {named}{reason(exc)} ({what_to_do(exc)})"
     if isinstance(exc, RecursionError):  # only past a raised --max-depth (reading/depth.py)
         return (f"{printable(path)}: nesting is too deep for epdoc to process, within "
                 f"the nesting depth limit given (keep --max-depth at {settings.MAX_DEPTH} or "
                 "below)")
     return f"{path}: internal error: {type(exc).__name__}: {exc} (please report this)"
+
+
+# what to do about an OSError on an output, the cache, a lock or a report, by errno
+WHAT_TO_DO = {
+    errno.EACCES: "check its permissions, or choose a path you can write to",
+    errno.EPERM: "check its permissions, or choose a path you can write to",
+    errno.EROFS: "the file system is read-only: choose a path on a writable one",
+    errno.ENOTDIR: "a file is where a folder is expected: remove it or choose another path",
+    errno.EISDIR: "a folder is where a file is expected: remove it or choose another path",
+    errno.EEXIST: "something is in the way: remove it or choose another path",
+    errno.ENOSPC: "the disk is full: free some space or choose another disk",
+    errno.EDQUOT: "the disk quota is used up: free some space or choose another disk",
+    errno.ENAMETOOLONG: "choose a shorter path",
+    errno.ELOOP: "a symbolic link loops: fix the link or choose another path",
+    errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
+    errno.ENOENT: "a folder on the way is missing: create it or choose another path",
+}
+TEMPORARY_RE = re.compile(r"^\.(.+)\.[A-Za-z0-9_]{8}\.tmp$")  # core/atomic.py's temporaries
+
+
+def os_path(exc: OSError) -> str | None:
+    """The path an OSError is about: the destination of a copy or rename, else its file
+    (a temporary file of core/atomic.py named as the file it was to become)."""
+    name = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
+    if name is None or isinstance(name, int):
+        return None
+    name = str(name)
+    head, _, tail = name.rpartition("/")
+    m = TEMPORARY_RE.match(tail)
+    return f"{head}/{m.group(1)}" if m and head else (m.group(1) if m else name)
+
+
+def reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def what_to_do(exc: OSError) -> str:
+    return WHAT_TO_DO.get(exc.errno, "check the path, its folder and the disk")
+
+
+def os_error(exc: OSError, path=None, doing: str = "", hint: str = "",
+             kind: type[EpdocError] | None = None) -> EpdocError:
+    """A one-line error for an OSError on an output, the cache, a lock or a report: the path
+    (`path`, else the one the error names), what failed (`doing`: "cannot write to"), why,
+    and what to do (`hint`, else by errno)."""
+    where = path if path is not None else os_path(exc)
+    lead = f"{doing} {printable(where)}: " if doing and where is not None else (
+        f"{printable(where)}: " if where is not None else "")
+    return (kind or OutputError)(f"{lead}{reason(exc)}", hint=hint or what_to_do(exc))

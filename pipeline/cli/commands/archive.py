@@ -7,7 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from epdoc.pipeline.cli.arguments import add_network, add_quiet, options_from, sources
+from epdoc.pipeline.cli.arguments import (
+    add_network,
+    add_quiet,
+    options_from,
+    sources,
+    writable_folder,
+)
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
 
@@ -52,6 +58,7 @@ def run(args) -> int:
         raise UsageError("the archive folder is missing", hint="add --into DIR")
     statuses = parse_statuses(args.status) if args.status is not None else None
     paths = [Path(p) for p in args.paths]
+    writable_folder(args.into, "--into")  # before any work, as for build's -o
     options = options_from(args)
     store = Archive(args.into, statuses, options)
 

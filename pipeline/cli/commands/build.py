@@ -16,6 +16,8 @@ from epdoc.pipeline.cli.arguments import (
     job_count,
     options_from,
     sources,
+    writable_file,
+    writable_folder,
 )
 from epdoc.pipeline.core.options import FORMATS
 
@@ -65,6 +67,11 @@ def run(args) -> int:
                            cache_dir=args.cache_dir)
     check_theme(options.theme)
     files = sources(args.paths)
+    writable_folder(options.outdir, "-o")
+    if args.report:
+        writable_file(args.report, "--report")
+    if options.cache and args.cache_dir:
+        writable_folder(args.cache_dir, "--cache-dir")
     for f in files:
         lint_config.for_source(f)  # a broken epdoc.toml is a usage error, before any work
     files, selection = select(files, args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from epdoc.pipeline.cli.arguments import sources
+from epdoc.pipeline.cli.arguments import sources, writable_file
 from epdoc.pipeline.core import atomic
 from epdoc.pipeline.core.errors import UsageError
 
@@ -61,7 +61,10 @@ def run(args) -> int:
         to_stdout = True
     else:
         to_stdout = False
-    entries, errors = indexes.collect(sources(paths))
+    found = sources(paths)
+    if not args.check and not to_stdout:
+        writable_file(target, "-o")
+    entries, errors = indexes.collect(found)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     text = indexes.render(fmt, entries, target, args.outputs)

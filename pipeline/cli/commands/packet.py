@@ -14,6 +14,7 @@ from epdoc.pipeline.cli.arguments import (
     options_from,
     sources,
     statuses,
+    writable_file,
 )
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
@@ -44,6 +45,7 @@ def run(args) -> int:
         raise UsageError(f"{args.output}: the packet is a PDF; name it *.pdf")
     check_theme(args.theme)
     files = sources(args.paths)
+    writable_file(args.output, "-o")
     options = options_from(args, formats=("pdf",), outdir=args.output.parent)
     result = packet.build(
         files, args.output, options, statuses=args.status, title=args.title,
