@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -39,7 +40,7 @@ from epdoc.pipeline.reading.sources import readable
 FORMAT = 1
 DEFAULT_NAME = settings.CACHE_NAME
 # Options that change how a build runs, not what it writes.
-NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme"}
+NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme", "lock_timeout"}
 NOT_IN_KEY_EXTRA = {"diagram_cache"}  # where rendered diagrams are kept, not what they are
 LIBRARIES = ("weasyprint", "pydyf", "panflute", "python-docx", "nh3", "jinja2",
              "pypandoc-binary", "fonttools", "mermaidx", "pillow")
@@ -132,6 +133,35 @@ def _library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "-"
     return out
+
+
+def _try_lock(f, fcntl) -> bool:
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _holder(f) -> int | None:
+    """The process the lock file names (the build holding it, or one that stopped)."""
+    try:
+        f.seek(0)
+        text = f.read(32).decode("ascii", "replace").strip()
+        return int(text) if text.isdigit() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_holder(f, pid: int | None) -> None:
+    try:
+        f.seek(0)
+        f.truncate()
+        if pid is not None:
+            f.write(f"{pid}\n".encode("ascii"))
+        f.flush()
+    except OSError:
+        pass  # the lock still holds; only the name of its holder is missing
 
 
 def pandoc_version() -> str:
@@ -355,7 +385,10 @@ class Cache:
     # -- housekeeping -----------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self):
-        """Exclusive use of the cache folder by this process (other builds wait)."""
+        """Exclusive use of the cache folder by this build. Another build waits, says for
+        which process, and gives up after options.lock_timeout seconds; a lock left by a
+        build that was killed is free (the kernel drops it with its holder) and is taken over
+        with one line saying so."""
         lock = self.root / "lock"
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -370,10 +403,29 @@ class Cache:
             except ImportError:  # pragma: no cover - not POSIX
                 yield
                 return
-            fcntl.flock(f, fcntl.LOCK_EX)
+            if not _try_lock(f, fcntl):
+                holder = _holder(f)
+                wait = float(getattr(self.options, "lock_timeout", settings.LOCK_TIMEOUT))
+                who = f" (process {holder})" if holder else ""
+                print(f"epdoc: waiting for another epdoc build{who} that uses {self.root}, "
+                      f"at most {wait:g} s (--lock-timeout) ...", file=sys.stderr, flush=True)
+                deadline = time.monotonic() + wait
+                while not _try_lock(f, fcntl):
+                    if time.monotonic() >= deadline:
+                        raise OutputError(
+                            f"another epdoc build{who} still uses the build cache after "
+                            f"{wait:g} s", lock, hint="let it finish, or pass --cache-dir DIR, "
+                            "--no-cache or a longer --lock-timeout")
+                    time.sleep(0.1)
+            left = _holder(f)
+            if left and left != os.getpid():  # its build stopped without releasing it
+                print(f"epdoc: took over the build cache lock of a build that stopped "
+                      f"(process {left})", file=sys.stderr, flush=True)
+            _write_holder(f, os.getpid())
             try:
                 yield
             finally:
+                _write_holder(f, None)
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def prune(self) -> None:

@@ -84,6 +84,9 @@ def add_quiet(p) -> None:
 
 def add_limits(p) -> None:
     """The safety limits (README: Untrusted proposals), each a one-line error when passed."""
+    p.add_argument("--max-diagram-edges", type=positive, default=settings.MAX_DIAGRAM_EDGES,
+                   metavar="N", help="most edges one mermaid diagram may draw; a larger one "
+                   "is shown as code, refused before drawing (default: %(default)s)")
     p.add_argument("--max-input-bytes", type=int, default=settings.MAX_INPUT_BYTES,
                    help="largest proposal accepted, in bytes (default: 2 MB)")
     p.add_argument("--timeout", type=float, default=settings.TIMEOUT, metavar="SECONDS",
@@ -151,7 +154,8 @@ def _cannot_write(e: OSError, path: Path, option: str) -> UsageError:
 def options_from(args, **given) -> Options:
     """Options from whichever shared arguments the command declares (and `given`)."""
     names = ("allow_network", "max_input_bytes", "timeout", "pandoc_memory", "max_depth",
-             "max_image_pixels", "max_svg_elements", "theme", "self_contained")
+             "max_image_pixels", "max_svg_elements", "theme", "self_contained",
+             "max_diagram_edges", "lock_timeout")
     values = {n: getattr(args, n) for n in names if hasattr(args, n)}
     values.update(given)
     return Options(**values)

@@ -30,6 +30,7 @@ class Options:
     attach_sources: bool = False  # attach the markdown and its images to the PDF
     cache: bool = True  # skip proposals whose outputs are up to date (build)
     cache_dir: Path | None = None  # None: OUTDIR/.epdoc-cache
+    lock_timeout: float = settings.LOCK_TIMEOUT  # waiting for another build's cache lock
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:

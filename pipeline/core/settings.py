@@ -18,6 +18,7 @@ MAX_SVG_ELEMENTS = 50_000  # elements one SVG draws, <use> expanded
 PANDOC_MEMORY = "1024m"  # pandoc's heap
 TIMEOUT = 120.0  # seconds for one proposal, all its formats and diagrams
 MAX_DIAGRAM_EDGES = 500  # edges one mermaid diagram may draw (mermaid's own default)
+LOCK_TIMEOUT = 600.0  # seconds a build waits for another one using the same build cache
 
 # --- limits without an option --------------------------------------------------------------
 MAX_PICTURE_BYTES = 64 * 1024 * 1024  # one picture file

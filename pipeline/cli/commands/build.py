@@ -19,6 +19,7 @@ from epdoc.pipeline.cli.arguments import (
     writable_file,
     writable_folder,
 )
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.options import FORMATS
 
 NAME = "build"
@@ -43,6 +44,9 @@ def add_arguments(p):
     batch.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                        help="where to remember what is up to date; keep it between CI runs "
                        "(default: OUTDIR/.epdoc-cache)")
+    batch.add_argument("--lock-timeout", type=float, default=settings.LOCK_TIMEOUT,
+                       metavar="SECONDS", help="how long to wait for another build using the "
+                       "same cache before giving up (default: %(default)g)")
     batch.add_argument("--no-cache", action="store_true",
                        help="convert every proposal, and leave the cache alone")
     batch.add_argument("--changed-since", metavar="GIT_REF",
