@@ -66,3 +66,15 @@ def test_a_huge_diagram_is_refused_before_drawing(tmp_path):
     assert "about 3000 edges, over the diagram edge limit of 500" in proc.stderr
     assert "--max-diagram-edges" in proc.stderr
     assert "maxEdges" not in proc.stderr  # mermaid's own advice is not passed on
+
+
+def test_the_edge_limit_is_an_option(tmp_path):
+    (tmp_path / "EP-983-small.md").write_text(
+        proposal(983, "Small", "graph TD\n  A --> B\n  B --> C\n  C --> A"))
+    proc = run_epdoc("build", "EP-983-small.md", "-o", "out", "--to", "html",
+                     "--max-diagram-edges", "2", cwd=tmp_path,
+                     env={"EPDOC_CACHE": str(tmp_path / "c")})
+    assert proc.returncode == 0, proc.stderr
+    assert "about 3 edges, over the diagram edge limit of 2" in proc.stderr
+    bad = run_epdoc("build", "EP-983-small.md", "--max-diagram-edges", "0", cwd=tmp_path)
+    assert bad.returncode == 2 and "--max-diagram-edges" in bad.stderr
