@@ -37,7 +37,7 @@ from epdoc.pipeline.core.digest import of_bytes, of_file
 from epdoc.pipeline.core.errors import OutputError
 from epdoc.pipeline.reading.sources import readable
 
-FORMAT = 1
+FORMAT = 2  # 2: paths relative to the cache folder
 DEFAULT_NAME = settings.CACHE_NAME
 # Options that change how a build runs, not what it writes.
 NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme", "lock_timeout"}
@@ -297,7 +297,14 @@ class Cache:
             data = json.loads(self._entry_path(source).read_text(encoding="utf-8"))
             if data.pop("format", None) != FORMAT:
                 return None
-            return Stored(**data)
+            entry = Stored(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+        try:  # paths are kept relative to the cache: no path of this machine in the folder
+            entry.source = str(self._absolute(entry.source))
+            for f in entry.files:
+                f["path"] = str(self._absolute(f["path"]))
+            return entry
         except (OSError, ValueError, TypeError):
             return None
 
@@ -378,8 +385,16 @@ class Cache:
         with atomic.atomic_path(blob) as tmp:
             shutil.copyfile(path, tmp)  # a copy: an output edited in place leaves it intact
 
+    def _absolute(self, path: str) -> Path:
+        return Path(os.path.normpath(self.root.resolve() / path))
+
+    def _relative(self, path) -> str:
+        return os.path.relpath(Path(path).resolve(), self.root.resolve())
+
     def _save(self, source: Path, entry: Stored) -> None:
         data = {"format": FORMAT, **dataclasses.asdict(entry)}
+        data["source"] = self._relative(data["source"])
+        data["files"] = [{**f, "path": self._relative(f["path"])} for f in data["files"]]
         atomic.write_text(self._entry_path(source), json.dumps(data, indent=1))
 
     # -- housekeeping -----------------------------------------------------------------
@@ -434,7 +449,7 @@ class Cache:
         for f in (self.root / "entries").glob("*.json"):
             try:
                 data = json.loads(f.read_text(encoding="utf-8"))
-                if not Path(data["source"]).exists():
+                if not self._absolute(data["source"]).exists():
                     f.unlink()
                     continue
                 keep.update(x["sha256"] for x in data["files"])
