@@ -19,6 +19,9 @@ def problem(stem: str) -> str | None:
         return "it is empty"
     if stem.startswith("."):
         return "it starts with a dot (the output would be hidden)"
+    if stem.startswith("-"):
+        return "it starts with '-' (a later command, such as `tool build/*`, would take the " \
+            "output for an option)"
     bad = sorted({c for c in stem if c in FORBIDDEN or c in BIDI or not c.isprintable()})
     if bad:
         return "it contains " + ", ".join(repr(printable(c)) for c in bad)

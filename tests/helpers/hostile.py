@@ -178,9 +178,9 @@ def make_tree(root: Path, port: int) -> dict:
     (props / "EP-942-trap.md").write_text(
         f"-- # EP-942: A Lua filter in disguise\nos.execute('touch {secret}/pwned-lua')\n")
     (props / "--lua-filter=EP-942-trap.md").write_text(
-        "<!-- shows: KEEPOPTIONNAME -->\n# EP-942: Named like an option\n\nKEEPOPTIONNAME\n")
+        "<!-- expect: failed: starts with '-' -->\n# EP-942: Named like an option\n\nText.\n")
     (props / "-oEP-943-output.md").write_text(
-        "<!-- shows: KEEPDASHO -->\n# EP-943: Named like -o\n\nKEEPDASHO\n")
+        "<!-- expect: failed: starts with '-' -->\n# EP-943: Named like -o\n\nText.\n")
     (props / "EP-944-clash.md").write_text(
         "<!-- expect: failed: clashes -->\n# EP-944: Clash\n\nOne.\n")
     (props / "sub" / "ep-944-CLASH.md").write_text(

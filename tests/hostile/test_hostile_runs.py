@@ -163,8 +163,8 @@ def test_network_only_when_asked_and_no_redirects(network):
 
 
 def test_option_like_names_are_only_paths(tmp_path):
-    """A file named like an option is converted as a file, given after `--` or as ./x,
-    and nothing ever runs it as a pandoc option."""
+    """A file named like an option is read as a file (given after `--`), never run as a
+    pandoc option, and refused: its outputs would be named like options too."""
     src = tmp_path / "src"
     src.mkdir()
     trap = src / "EP-976-trap.md"
@@ -176,16 +176,19 @@ def test_option_like_names_are_only_paths(tmp_path):
     proc = subprocess.run([*EPDOC, "build", "--to", "html,pdf,docx", "-o", str(out), "--",
                            *names, "./EP-976-trap.md"], cwd=src, capture_output=True,
                           text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
     for name in names:
-        stem = name[:-3]
-        for fmt in ("html", "pdf", "docx"):
-            assert (out / f"{stem}.{fmt}").is_file()
-        assert "KEEPNAME" in html_text(out / f"{stem}.html")
+        line = next(x for x in proc.stderr.splitlines() if x.startswith(f"error: {name}"))
+        assert "starts with '-'" in line and "rename the file" in line
+        assert not list(out.glob(f"{name[:-3]}.*"))
+    assert "KEEPNAME" not in "".join(p.name for p in out.iterdir())
+    for fmt in ("html", "pdf", "docx"):
+        assert (out / f"EP-976-trap.{fmt}").is_file()
     assert not (tmp_path / "pwned").exists()
     assert sorted(p.name for p in src.iterdir()) == sorted([*names, "EP-976-trap.md"])
-    again = run_epdoc("build", src / names[0], "--to", "html", "-o", out / "again")
-    assert again.returncode == 0 and (out / "again" / f"{names[0][:-3]}.html").is_file()
+    lint = run_epdoc("lint", "--", src / names[0])  # read as a file, with its own findings
+    assert "starts with '-'" not in lint.stderr and lint.returncode in (0, 1)
 
 
 def test_concurrent_builds_leave_complete_files(tmp_path):
