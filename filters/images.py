@@ -5,6 +5,8 @@ else is replaced by its alt text with a warning, so no format ever reads outside
 A picture over a limit (pixels, SVG elements), or whose path no file can have (a NUL, a name
 over 255 bytes: pipeline/core/paths.py), fails the proposal with a one-line error."""
 
+import html
+import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -42,7 +44,25 @@ def check(elem, ctx):
     return None
 
 
+RAW_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
+                         re.IGNORECASE)
+
+
+def raw_remote(elem, ctx) -> None:
+    """A remote <img> in raw HTML becomes a link (render/html): the same note as markdown."""
+    if ctx.options.allow_network or (elem.format or "").lower() != "html":
+        return
+    for m in RAW_IMG_SRC.finditer(elem.text):
+        src = html.unescape(next(g for g in m.groups() if g is not None)).strip()
+        if urlsplit(src).scheme.lower() in ("http", "https"):
+            ctx.report("info", "image-remote", f"remote image {src} shown as a link (use "
+                       "--allow-network to embed it)", elem)
+
+
 def action(elem, doc):
+    if isinstance(elem, (pf.RawInline, pf.RawBlock)):
+        raw_remote(elem, context.of(doc))
+        return None
     if not isinstance(elem, pf.Image):
         return None
     ctx = context.of(doc)

@@ -407,7 +407,7 @@ class Cache:
         lock = self.root / "lock"
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            f = open(lock, "a+b")  # noqa: SIM115 - closed below
+            f = open(lock, "a+b", buffering=0)  # noqa: SIM115 - closed below; unbuffered: a full disk fails in _write_holder, not at close
         except OSError as e:
             raise OutputError(f"cannot use the build cache: {e.strerror or e}",
                               e.filename or lock,

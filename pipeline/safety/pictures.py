@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
@@ -340,6 +342,7 @@ class HtmlImages:
         self.options = options
         self.place = place  # place(clean path, checked bytes) -> path the page uses
         self.over_limit: list[EpdocError] = []
+        self.remote: set[str] = set()  # remote pictures kept as links (network off)
 
     def __call__(self, src: str) -> str | None:
         # the sanitizer keeps an attribute whose filter raised: fail closed here instead
@@ -360,6 +363,9 @@ class HtmlImages:
     def _src(self, src: str) -> str | None:
         try:
             found = find(src, Place(self.root, options=self.options))
+        except NetworkOff:
+            self.remote.add(src)  # a link to it, as for a markdown picture (remote_as_links)
+            return src
         except Refused:
             return None
         except LimitError as e:
@@ -373,6 +379,22 @@ class HtmlImages:
             return src
         shown = self.place(found.name, found.picture.data) if self.place else found.name
         return quote(shown, safe="/")
+
+    def remote_as_links(self, body: str) -> str:
+        """The sanitized `body` with each remote <img> (network off) as a link to the
+        picture, its alt text (or address) as the text: what a markdown picture gets."""
+        if not self.remote:
+            return body
+
+        def link(m) -> str:
+            src = re.search(r'\ssrc="([^"]*)"', m.group(0))
+            if src is None or html.unescape(src.group(1)) not in self.remote:
+                return m.group(0)
+            alt = re.search(r'\salt="([^"]*)"', m.group(0))
+            text = alt.group(1) if alt and alt.group(1).strip() else src.group(1)
+            return f'<a href="{src.group(1)}" class="remote-image">{text}</a>'
+
+        return re.sub(r"<img\b[^>]*>", link, body)
 
     def check(self, path=None) -> None:
         if self.over_limit:

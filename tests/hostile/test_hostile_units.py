@@ -85,8 +85,9 @@ def test_sanitizer_image_policy(tmp_path):
     html = ('<img src="ok.png"><img src="fake.png"><img src=".hidden/p.png">'
             '<img src="/etc/passwd"><img src="../x.png"><img src="http://127.0.0.1/x.png">'
             '<img src="//127.0.0.1/x.png"><img src="file:///etc/passwd">')
-    out = sanitize.clean(html, img_src=policy)
+    out = policy.remote_as_links(sanitize.clean(html, img_src=policy))
     assert out.count("src=") == 1 and 'src="ok.png"' in out
+    assert '<a href="http://127.0.0.1/x.png" class="remote-image">' in out  # as in markdown
     assert placed == [("ok.png", png((8, 8)))]  # the one local picture kept, checked
     networked = imagesafe.HtmlImages(tmp_path, Options(allow_network=True))
     assert 'src="http://127.0.0.1/x.png"' in sanitize.clean(html, img_src=networked)

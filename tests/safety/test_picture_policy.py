@@ -89,6 +89,10 @@ def raw_html(url, src) -> str:
     kept = images(url)
     if images.over_limit:
         return OVER
+    if kept and url in images.remote:  # not shown: a link to it instead
+        assert images.remote_as_links(f'<img src="{url}" alt="x">') == \
+            f'<a href="{url}" class="remote-image">x</a>'
+        return REFUSED
     return OK if kept else REFUSED
 
 

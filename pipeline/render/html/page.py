@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -54,7 +55,7 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     css = re.sub(r"[-a-z]*user-select:\s*none;", "", css)  # not CSS WeasyPrint knows
     src_dir = Path(path).parent.resolve() if path else Path.cwd()
     images = imagesafe.HtmlImages(src_dir, options, place)
-    body = sanitize.clean(body, img_src=images)
+    body = images.remote_as_links(sanitize.clean(body, img_src=images))
     images.check(path)  # a picture over a limit fails the proposal
     depth.check_html(body, getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH), path)
     return css, body
@@ -71,6 +72,14 @@ def highlight_style(theme) -> str:
     return str(custom) if custom.exists() else "pygments"
 
 
+def _real_date(value) -> bool:
+    """A YYYY-MM-DD day that exists (lint reports the others, once)."""
+    try:
+        return bool(value) and dt.date.fromisoformat(value).isoformat() == value
+    except (TypeError, ValueError):
+        return False
+
+
 def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
          print_css: bool) -> str:
     rec = document.record
@@ -81,8 +90,8 @@ def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
     meta = [("author", ", ".join(rec.authors)) if rec.authors else None,
             ("description", " · ".join(x for x in (rec.id, rec.status) if x)) or None,
             ("keywords", ", ".join(x for x in (rec.id, rec.status, rec.maturity) if x)),
-            ("dcterms.created", rec.created) if rec.created else None,
-            ("dcterms.modified", rec.updated) if rec.updated else None]
+            ("dcterms.created", rec.created) if _real_date(rec.created) else None,
+            ("dcterms.modified", rec.updated) if _real_date(rec.updated) else None]
     shown = status.context(document, theme, "pdf" if print_css else "html")
     body_class = f"epdoc status-{shown['status_class']}"
     if shown["watermark"]:
