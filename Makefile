@@ -34,9 +34,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 test: ## run the whole test suite
 	$(BIN)/python -m pytest -n 2
 
-check: ## lint the code (ruff) and the stages' import contract (import-linter)
+check: ## lint the code (ruff), the stages' import contract (import-linter) and cycles
 	$(BIN)/ruff check filters pipeline tests bench
 	$(BIN)/python tests/architecture/imports.py contract
+	$(BIN)/python tests/architecture/imports.py cycles
 
 html: ## convert every proposal in PROPOSALS to HTML in OUT
 	$(EPDOC) build $(PROPOSALS) --to html -o $(OUT)

@@ -82,14 +82,16 @@ def main(argv) -> int:
 
         graph = grimp.build_graph("epdoc", cache_dir=None)
         if what == "cycles":
-            print(json.dumps({"modules": len(graph.modules), "cycles": cycles(graph)}))
-            return 0
+            found = cycles(graph)
+            print(json.dumps({"modules": len(graph.modules), "cycles": found}))
+            return 1 if found else 0
         if what == "cycles-check":  # the check finds a cycle where there is one
             graph.add_import(importer="epdoc.pipeline.core.errors",
                              imported="epdoc.pipeline.cli.main")
             print(json.dumps({"modules": len(graph.modules), "cycles": cycles(graph)}))
             return 0
-    print(f"usage: {argv[0]} contract|cycles", file=sys.stderr)
+    print(f"usage: {argv[0]} contract|cycles (exit 1 when the contract is broken or a "
+          "cycle is found)", file=sys.stderr)
     return 2
 
 
