@@ -11,7 +11,7 @@ from pathlib import Path
 
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError, os_error, printable, what_to_do
-from epdoc.pipeline.core.options import FORMATS, Options
+from epdoc.pipeline.core.options import FORMATS, Options, comma_list
 
 
 def add_paths(p: argparse.ArgumentParser, required: bool = True, help: str = "") -> None:
@@ -28,12 +28,6 @@ def sources(paths) -> list[Path]:
         raise UsageError("no proposals found in " + ", ".join(str(p) for p in paths),
                          hint="pass .md files or folders that contain them")
     return found
-
-
-def comma_list(value: str, lower: bool = False) -> tuple[str, ...]:
-    """'a, b,,a' -> ('a', 'b'): each item once, in order."""
-    items = (v.strip() for v in value.split(","))
-    return tuple(dict.fromkeys(v.lower() if lower else v for v in items if v))
 
 
 def formats(value: str) -> tuple[str, ...]:

@@ -10,6 +10,12 @@ from epdoc.pipeline.core import settings
 FORMATS = settings.FORMATS
 
 
+def comma_list(value: str, lower: bool = False) -> tuple[str, ...]:
+    """'a, b,,a' -> ('a', 'b'): each item once, in order (every comma-separated option)."""
+    items = (v.strip() for v in value.split(","))
+    return tuple(dict.fromkeys(v.lower() if lower else v for v in items if v))
+
+
 @dataclass(frozen=True)
 class Options:
     formats: tuple[str, ...] = FORMATS

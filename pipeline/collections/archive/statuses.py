@@ -7,6 +7,7 @@ from pathlib import Path
 from epdoc.pipeline.collections.archive.formats import DEFAULT_STATUSES
 from epdoc.pipeline.config import project
 from epdoc.pipeline.core.errors import UsageError
+from epdoc.pipeline.core.options import comma_list
 
 
 def _configured(found: project.ProjectFile) -> tuple[str, ...]:
@@ -35,7 +36,7 @@ def configured_statuses(source: Path) -> tuple[tuple[str, ...], Path | None]:
 
 
 def parse_statuses(value: str) -> tuple[str, ...]:
-    items = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    items = comma_list(value)
     if not items:
         raise UsageError("no status given", hint="e.g. --status Accepted,Implemented")
     return items
