@@ -48,20 +48,29 @@ RAW_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\
                          re.IGNORECASE)
 
 
-def raw_remote(elem, ctx) -> None:
-    """A remote <img> in raw HTML becomes a link (render/html): the same note as markdown."""
-    if ctx.options.allow_network or (elem.format or "").lower() != "html":
+def raw_pictures(elem, ctx) -> None:
+    """The pictures of raw HTML get the notes markdown pictures get: a remote one becomes a
+    link (render/html), a refused one its alt text; the page applies the same policy."""
+    if (elem.format or "").lower() != "html":
         return
     for m in RAW_IMG_SRC.finditer(elem.text):
         src = html.unescape(next(g for g in m.groups() if g is not None)).strip()
-        if urlsplit(src).scheme.lower() in ("http", "https"):
+        try:
+            imagesafe.find(src, imagesafe.Place(ctx.source_dir, options=ctx.options))
+        except imagesafe.NetworkOff:
             ctx.report("info", "image-remote", f"remote image {src} shown as a link (use "
                        "--allow-network to embed it)", elem)
+        except imagesafe.Refused as e:
+            ctx.report("warning", "image-missing",
+                       f"image {proposalpath.shown(src)!r} not included: {e}", elem)
+        except LimitError as e:  # the page fails the proposal, located there
+            ctx.report("warning", "image-missing",
+                       f"image {proposalpath.shown(src)!r} not included: {e.message}", elem)
 
 
 def action(elem, doc):
     if isinstance(elem, (pf.RawInline, pf.RawBlock)):
-        raw_remote(elem, context.of(doc))
+        raw_pictures(elem, context.of(doc))
         return None
     if not isinstance(elem, pf.Image):
         return None

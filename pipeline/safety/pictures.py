@@ -382,13 +382,16 @@ class HtmlImages:
 
     def remote_as_links(self, body: str) -> str:
         """The sanitized `body` with each remote <img> (network off) as a link to the
-        picture, its alt text (or address) as the text: what a markdown picture gets."""
-        if not self.remote:
-            return body
+        picture, its alt text (or address) as the text, and each refused one (its source
+        dropped) as its alt text: what a markdown picture gets."""
 
         def link(m) -> str:
             src = re.search(r'\ssrc="([^"]*)"', m.group(0))
-            if src is None or html.unescape(src.group(1)) not in self.remote:
+            if src is None:
+                alt = re.search(r'\salt="([^"]*)"', m.group(0))
+                text = alt.group(1) if alt and alt.group(1).strip() else "image"
+                return f'<span class="missing-image">[image refused: {text}]</span>'
+            if html.unescape(src.group(1)) not in self.remote:
                 return m.group(0)
             alt = re.search(r'\salt="([^"]*)"', m.group(0))
             text = alt.group(1) if alt and alt.group(1).strip() else src.group(1)

@@ -43,3 +43,19 @@ def test_one_finding_is_reported_once(tmp_path):
     assert proc.stderr.count("date-invalid") == 1
     assert "pdf-render" not in proc.stderr
     assert "Failed to load image" not in proc.stderr and "None" not in proc.stderr
+
+
+def test_a_refused_raw_picture_shows_its_alt_text_and_is_reported(tmp_path):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    src = tmp_path / "p"
+    src.mkdir()
+    (src / "EP-991-raw.md").write_text(
+        "# EP-991: Refused raw\n\n**Status**: Draft\n\n"
+        '<img src="../outside.png" alt="an outside picture">\n\nText.\n')
+    proc = run_epdoc("build", "EP-991-raw.md", "-o", "out", cwd=src)
+    assert proc.returncode == 0, proc.stderr
+    assert "EP-991-raw.md:5:1:" in proc.stderr and "image-missing" in proc.stderr
+    assert proc.stderr.count("'../outside.png' not included") == 1
+    html = (src / "out" / "EP-991-raw.html").read_text()
+    assert '<span class="missing-image">[image refused: an outside picture]</span>' in html
+    assert "[image refused: an outside picture]" in pdf_text(src / "out" / "EP-991-raw.pdf")
