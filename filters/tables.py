@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Wide tables fit the page: a table whose text is wider than a line gets column widths from
 its content (pandoc's gfm reader gives none) and the class `fixed-columns`, so HTML and PDF lay
-it out at the page width (github.css) and DOCX gets a fixed-width table; cells wrap, a token
-longer than its column breaks. Narrow tables keep their natural width.
+it out at the page width (github.css) and DOCX gets a fixed-width table; cells wrap between
+words, each column is as wide as its longest word (up to LONGEST_WORD characters), and a word
+that still does not fit is hyphenated where the language allows. Narrow tables keep their
+natural width.
 """
 
 import panflute as pf
@@ -11,6 +13,7 @@ LINE_CHARS = 90  # characters of body text on one line of the printed page
 CELL_PAD = 3  # characters of cell padding and border per column
 MAX_WEIGHT = 40  # a long cell wraps; it does not take the whole table
 SHORT = 10  # content this short is never wrapped
+LONGEST_WORD = 24  # a column is at least as wide as its longest word, up to this (a URL breaks)
 DENSE_COLUMNS = 7
 
 
@@ -52,8 +55,8 @@ def widths(table) -> list[float] | None:
                 header_words[i] = max([header_words[i], *(len(w) for w in _texts(cell).split())])
     # every column first gets its header's longest word and up to SHORT characters of content;
     # what is left of the line goes to the long columns, in proportion to their length
-    least = [max(header_words[i] * 1.2 + 1, min(longest[i], SHORT), min(word[i], SHORT), 3)
-             + CELL_PAD for i in range(n)]
+    least = [max(header_words[i] * 1.2 + 1, min(longest[i], SHORT),
+                 min(word[i], LONGEST_WORD) * 1.1, 3) + CELL_PAD for i in range(n)]
     want = [max(0, min(longest[i], MAX_WEIGHT) + CELL_PAD - least[i]) for i in range(n)]
     room = LINE_CHARS - sum(least)
     if room <= 0 or not sum(want):
