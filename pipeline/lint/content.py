@@ -20,6 +20,7 @@ import panflute as pf
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.lint.codes import Finding
 from epdoc.pipeline.pandoc import runner as pandoc
+from epdoc.pipeline.reading import anchors
 from epdoc.pipeline.reading.sources import read_source
 
 HTML_ID_RE = re.compile(r"<[a-z][^>]*?\s(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
@@ -60,6 +61,7 @@ class Anchors:
             try:
                 text = read_source(key)
                 ast = pandoc.read_markdown(text, key)
+                anchors.github_ids(ast)
             except Exception:  # noqa: BLE001 - an unreadable target is not this file's fault
                 self._known[key] = None
             else:

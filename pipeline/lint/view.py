@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import panflute as pf
 
 from epdoc.pipeline.core.record import canonical_key
+from epdoc.pipeline.reading.anchors import SUFFIX_RE, slug
 
 FRONT_KEY_RE = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']+'|\"[^\"]+\")\s*:(\s|$)")
 GENERATED_IDS = ("metadata", "toc")  # Divs the filters insert
-
-
-def slug(text: str) -> str:
-    """A heading's anchor before de-duplication, as pandoc's gfm_auto_identifiers (and
-    GitHub) make it."""
-    out = []
-    for c in text.strip().lower():
-        if c.isspace():
-            out.append("-")
-        elif c.isalnum() or c in "-_" or unicodedata.category(c) in ("Mn", "Mc", "Me", "Pc"):
-            out.append(c)
-    return "".join(out)
 
 
 def id_text(inlines) -> str:
@@ -68,8 +56,14 @@ class Heading:
 
     @property
     def slug(self) -> str:
-        """The anchor before pandoc (and GitHub) add -1, -2 to tell duplicates apart."""
-        return slug(id_text(self.elem.content) if self.elem is not None else self.text)
+        """The anchor before pandoc (and GitHub) add -1, -2 to tell duplicates apart: the
+        identifier's own base when only its runs of spaces differ (reading/anchors.py)."""
+        base = slug(id_text(self.elem.content) if self.elem is not None else self.text)
+        ident = self.identifier or ""
+        for candidate in (ident, SUFFIX_RE.sub("", ident)):
+            if candidate != base and re.sub("-+", "-", candidate) == re.sub("-+", "-", base):
+                return candidate
+        return base
 
 
 @dataclass

@@ -16,7 +16,7 @@ from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.core.record import Proposal
 from epdoc.pipeline.pandoc import runner as pandoc
-from epdoc.pipeline.reading import depth, fastwalk, positions
+from epdoc.pipeline.reading import anchors, depth, fastwalk, positions
 from epdoc.pipeline.reading.sources import check_decoded, read_source
 
 fastwalk.install()  # panflute's walk without rebuilding unchanged lists (same results)
@@ -62,6 +62,7 @@ def load(path, options: Options | None = None) -> Document:
         raise depth.too_deep(f"more than {max_depth}", max_depth, path) from None
     depth.check_ast(ast, max_depth, path)  # before panflute, which recurses per level
     check_decoded(ast, text, path)  # &#x202E; and YAML's "\u202E" as read_source does
+    anchors.github_ids(ast)  # before the source positions go: they say how wide spaces are
     ast = positions.prepare_json(ast)
     gc_was = gc.isenabled()
     gc.disable()  # panflute builds many small objects; the cyclic collector only slows it
