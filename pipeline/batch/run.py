@@ -93,6 +93,30 @@ def remove_outputs(source: Path, options: Options) -> None:
                 tmp.unlink()
 
 
+def written(outdir: Path, cache_root: Path) -> set[Path]:
+    """The files in the output folder, the build cache's aside."""
+    if not outdir.is_dir():
+        return set()
+    cache = cache_root.resolve()
+    return {p for p in outdir.rglob("*") if p.is_file() and not p.is_symlink()
+            and cache not in p.resolve().parents}
+
+
+def remove_new(outdir: Path, files: set[Path]) -> None:
+    """Remove what a run that converted nothing wrote (shared assets, picture copies: a full
+    disk leaves them half done), and the folders it made that are empty now."""
+    for path in files:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    for folder in sorted({p.parent for p in files}, key=lambda p: -len(p.parts)):
+        while folder != outdir and outdir in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
 def build(sources, options: Options, on_result=None, on_tick=None,
           on_across=None) -> list[Result]:
     """Convert `sources`; results in the order given, `on_result(result)` as each is known
@@ -113,6 +137,8 @@ def build(sources, options: Options, on_result=None, on_tick=None,
                                            "diagram_cache": str(root / "diagrams")})
         cache = Cache(root, options, themes.load(options.theme).digest)
     keys: dict[int, str | None] = {}
+    cache_root = Path(options.cache_dir or Cache.default_root(options))
+    before = written(Path(options.outdir), cache_root)
 
     def done(index: int, result: Result) -> None:
         results[index] = result
@@ -152,6 +178,8 @@ def build(sources, options: Options, on_result=None, on_tick=None,
         pool.run(todo, options, jobs, options.timeout, done, on_tick, drawn_first)
         if cache is not None and todo:
             cache.prune()
+    if results and not any(r.ok for r in results):  # nothing converted: nothing of it stays
+        remove_new(Path(options.outdir), written(Path(options.outdir), cache_root) - before)
     for result, diagnostic in across_files(results):
         result.diagnostics.append(diagnostic)
         if on_across:

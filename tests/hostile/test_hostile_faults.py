@@ -244,3 +244,24 @@ def test_a_full_disk(src, tmp_path, full_disk):
         proc = run_epdoc(*args)
         assert proc.returncode in (1, 2)
         one_error(proc, args[-1], "No space left on device")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A file system with room for some outputs, not all (root only: a tmpfs)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if os.geteuid() != 0 or not _mount(folder, "size=1200k"):
+        pytest.skip("needs root and a tmpfs mount to fill a disk")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_run_that_fills_the_disk_leaves_nothing_behind(src, small_disk):
+    """The fonts fit, the pages do not: no asset, picture or page of the run is left."""
+    out = small_disk / "out"
+    proc = run_epdoc("build", src, "--to", "html,pdf,docx", "-o", out, "--no-cache")
+    assert proc.returncode == 1, proc.stderr
+    assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
+    left = [p.relative_to(out) for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert left == [], left
