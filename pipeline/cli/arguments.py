@@ -79,8 +79,8 @@ def add_quiet(p) -> None:
 def add_limits(p) -> None:
     """The safety limits (README: Untrusted proposals), each a one-line error when passed."""
     p.add_argument("--max-diagram-edges", type=positive, default=settings.MAX_DIAGRAM_EDGES,
-                   metavar="N", help="most edges one mermaid diagram may draw; a larger one "
-                   "is shown as code, refused before drawing (default: %(default)s)")
+                   metavar="N", help="most edges one mermaid diagram may draw, counted "
+                   "before drawing it (default: %(default)s)")
     p.add_argument("--max-input-bytes", type=int, default=settings.MAX_INPUT_BYTES,
                    help="largest proposal accepted, in bytes (default: 2 MB)")
     p.add_argument("--timeout", type=float, default=settings.TIMEOUT, metavar="SECONDS",

@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from epdoc.pipeline.core import atomic, settings
+from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.safety import svg as svgsafe
 
 VERSION = "3"  # bump when the SVG post-processing below changes
@@ -108,8 +109,8 @@ def render(source: str, options=None, limit: float | None = None) -> Rendered:
         return _memory[key]
     most, found = max_edges(options), edges(source)
     if found > most:  # refused before drawing: mermaid would take minutes to say no
-        return Rendered(key, error=f"it has about {found} edges, over the diagram edge limit "
-                        f"of {most} (raise it with --max-diagram-edges)")
+        raise LimitError(f"mermaid diagram has about {found} edges, over the diagram edge "
+                         f"limit of {most}", hint="raise it with --max-diagram-edges")
     folder = cache_dir(options)
     svg_file, err_file = folder / f"{key}.svg", folder / f"{key}.err"
     limit = timeout(options) if limit is None else min(timeout(options), limit)

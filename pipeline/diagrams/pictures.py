@@ -11,6 +11,7 @@ import panflute as pf
 from epdoc.pipeline.config import pagebox
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.config.fonts import family_name
+from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.diagrams import draw as diagrams
 from epdoc.pipeline.safety import svg as svgsafe
 
@@ -73,7 +74,12 @@ def png_block(rendered, source, options):
 
 def convert(mark, ctx, options, build):
     code = mark.content[0]
-    rendered = diagrams.render(code.text, options)
+    try:
+        rendered = diagrams.render(code.text, options)
+    except LimitError as e:  # a limit, like the others: the proposal fails, located
+        line = mark.attributes.get("line")
+        e.path, e.line = ctx.source, int(line) if line else None
+        raise
     if rendered.ok:
         try:
             return build(rendered, code.text, options)

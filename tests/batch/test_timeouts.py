@@ -56,16 +56,20 @@ def test_a_slow_diagram_counts_in_the_proposal_time(tmp_path):
 
 
 def test_a_huge_diagram_is_refused_before_drawing(tmp_path):
+    """Under the default --timeout and a short one alike: failed at once, with the reason."""
     (tmp_path / "EP-981-huge.md").write_text(
         proposal(981, "Huge", "graph TD\n" + "\n".join(f"  a{i} --> b{i}" for i in range(3000))))
     began = time.monotonic()
     proc = run_epdoc("build", "EP-981-huge.md", "-o", "out", "--to", "html", cwd=tmp_path,
                      env={"EPDOC_CACHE": str(tmp_path / "c")})
     assert time.monotonic() - began < 15
-    assert proc.returncode == 0, proc.stderr
-    assert "about 3000 edges, over the diagram edge limit of 500" in proc.stderr
-    assert "--max-diagram-edges" in proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a limit, like the others: the proposal fails
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("error: EP-981-huge.md"))
+    assert "EP-981-huge.md:7:" in line  # the fence
+    assert "about 3000 edges, over the diagram edge limit of 500" in line
+    assert "--max-diagram-edges" in line
     assert "maxEdges" not in proc.stderr  # mermaid's own advice is not passed on
+    assert not (tmp_path / "out" / "EP-981-huge.html").exists()
 
 
 def test_the_edge_limit_is_an_option(tmp_path):
@@ -74,7 +78,11 @@ def test_the_edge_limit_is_an_option(tmp_path):
     proc = run_epdoc("build", "EP-983-small.md", "-o", "out", "--to", "html",
                      "--max-diagram-edges", "2", cwd=tmp_path,
                      env={"EPDOC_CACHE": str(tmp_path / "c")})
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr
     assert "about 3 edges, over the diagram edge limit of 2" in proc.stderr
+    fine = run_epdoc("build", "EP-983-small.md", "-o", "out", "--to", "html",
+                     "--max-diagram-edges", "3", cwd=tmp_path,
+                     env={"EPDOC_CACHE": str(tmp_path / "c")})
+    assert fine.returncode == 0 and "edge limit" not in fine.stderr, fine.stderr
     bad = run_epdoc("build", "EP-983-small.md", "--max-diagram-edges", "0", cwd=tmp_path)
     assert bad.returncode == 2 and "--max-diagram-edges" in bad.stderr
