@@ -17,7 +17,7 @@ from pathlib import Path
 
 from epdoc.pipeline import lint
 from epdoc.pipeline.batch import ahead, pool
-from epdoc.pipeline.batch.cache import Cache
+from epdoc.pipeline.batch.cache import Cache, html_refs
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.convert.result import Result
 from epdoc.pipeline.core import names, settings
@@ -102,6 +102,19 @@ def written(outdir: Path, cache_root: Path) -> set[Path]:
             and cache not in p.resolve().parents}
 
 
+def unused(outdir: Path, new: set[Path], results) -> set[Path]:
+    """Of the files this run wrote, those no converted proposal uses: not an output, not
+    loaded by any page in the output folder (pictures and fonts beside the pages), and not
+    epdoc's own records while something else of the run stays."""
+    keep = {Path(p).resolve() for r in results if r.ok for p in r.outputs}
+    for page in outdir.glob("*.html"):
+        keep.update(p.resolve() for p in html_refs(page))
+    gone = {p for p in new if p.resolve() not in keep}
+    if gone != new:  # pages stay: so does the record of their pictures
+        gone = {p for p in gone if not p.name.startswith(".epdoc-")}
+    return gone
+
+
 def remove_new(outdir: Path, files: set[Path]) -> None:
     """Remove what a run that converted nothing wrote (shared assets, picture copies: a full
     disk leaves them half done), and the folders it made that are empty now."""
@@ -178,8 +191,10 @@ def build(sources, options: Options, on_result=None, on_tick=None,
         pool.run(todo, options, jobs, options.timeout, done, on_tick, drawn_first)
         if cache is not None and todo:
             cache.prune()
-    if results and not any(r.ok for r in results):  # nothing converted: nothing of it stays
-        remove_new(Path(options.outdir), written(Path(options.outdir), cache_root) - before)
+    if any(not r.ok for r in results):  # what only failed proposals wrote does not stay
+        remove_new(Path(options.outdir),
+                   unused(Path(options.outdir), written(Path(options.outdir), cache_root) - before,
+                          results))
     for result, diagnostic in across_files(results):
         result.diagnostics.append(diagnostic)
         if on_across:

@@ -265,3 +265,26 @@ def test_a_run_that_fills_the_disk_leaves_nothing_behind(src, small_disk):
     assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
     left = [p.relative_to(out) for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert left == [], left
+
+
+def test_a_proposal_that_fails_on_write_leaves_none_of_its_pictures(tmp_path):
+    """In a batch that otherwise converts, a proposal whose page cannot be written leaves no
+    picture copied for it; the pictures and fonts of the pages that were written stay."""
+    from helpers.hostile import png
+
+    src = tmp_path / "src"
+    for name, pic in (("EP-701-good", "good.png"), ("EP-702-bad", "bad.png")):
+        folder = src / name
+        (folder / "images").mkdir(parents=True)
+        (folder / "images" / pic).write_bytes(png((6, 4)))
+        (folder / f"{name}.md").write_text(
+            f"# {name[:6]}: X\n\n**Status**: Draft\n\n![p](images/{pic})\n")
+    out = tmp_path / "out"
+    (out / "EP-702-bad.html").mkdir(parents=True)  # its page cannot be written
+    proc = run_epdoc("build", src, "--to", "html", "-o", out)
+    assert proc.returncode == 1, proc.stderr
+    assert "EP-702-bad.html" in proc.stderr and "Traceback" not in proc.stderr
+    assert (out / "EP-701-good.html").is_file()
+    assert (out / "images" / "good.png").is_file()
+    assert any((out / "assets" / "fonts").iterdir())
+    assert not (out / "images" / "bad.png").exists()
