@@ -1,7 +1,7 @@
 """`make bench`: how fast epdoc builds a corpus to HTML, PDF and DOCX, against the script a
 user would otherwise write (one pandoc command per file and format), measured in one run.
 
-Corpora: the repository's examples plus ../shared/corpus/ when present ("real"), and a
+Corpora: the repository's examples plus tests/fixtures/corpus/ ("real"), and a
 generated corpus of 200 proposals ("generated"). For each: the baseline, epdoc cold (empty
 output folder and caches), epdoc warm (nothing changed), epdoc after one file changed, and
 the peak memory of a cold build (all its processes together, sampled in a run of its own).
@@ -264,7 +264,7 @@ def main(argv=None) -> int:
         real = work / "real"
         folders = []
         for name, folder in (("examples", ROOT / "examples" / "proposals"),
-                             ("corpus", ROOT.parent / "shared" / "corpus")):
+                             ("corpus", ROOT / "tests" / "fixtures" / "corpus")):
             if folder.is_dir():
                 shutil.copytree(folder, real / name,
                                 ignore=shutil.ignore_patterns("expected", "README.md"))

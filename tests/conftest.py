@@ -13,8 +13,7 @@ from helpers import CORPUS, EXAMPLES, FIXTURES, ROOT, corpus_files, run_epdoc  #
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not corpus_files():
-        pytest.skip("../shared/corpus is not present")
+    assert corpus_files(), f"no proposals in {CORPUS} (tests/fixtures/corpus, or $EPDOC_CORPUS)"
     return CORPUS
 
 

@@ -3,7 +3,6 @@ only when asked for."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -37,7 +36,7 @@ class SafeFetcher(URLFetcher):
         self.allow_network = allow_network
         self.options = options
         # every path WeasyPrint asks for is absolute (a file: URL): only `roots` hold them
-        self.place = pictures.Place(Path(os.devnull), tuple(self.roots),
+        self.place = pictures.Place(None, tuple(self.roots),
                                     (options or Options()).with_(allow_network=allow_network),
                                     file_urls=True)
         self.refused: list[str] = []

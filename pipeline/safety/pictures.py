@@ -77,7 +77,7 @@ class NetworkOff(Refused):
 @dataclass(frozen=True)
 class Place:
     """Where the pictures of one proposal may come from."""
-    root: Path  # relative paths: a file inside this folder tree (the proposal's folder)
+    root: Path | None  # relative paths: a file inside this folder tree; None: none allowed
     trusted: tuple = ()  # absolute paths: a file inside one of these folders
     options: object = None  # the limits, and whether the network is allowed
     file_urls: bool = False  # file: URLs (what WeasyPrint asks for) count as absolute paths
@@ -117,6 +117,8 @@ def find(url: str, place: Place, fetch=None) -> Found:
                            and parts.netloc in ("", "localhost"))
                           or (not scheme and not parts.netloc and url.startswith("/"))):
         return file(Path(url2pathname(unquote(parts.path))), place)
+    if place.root is None:
+        raise Refused("relative paths are not allowed here")
     path, clean = local_file(url, place.root)
     return Found(LOCAL, vet(read_file(path), clean, place.options), clean, path)
 

@@ -60,8 +60,8 @@ def test_a_huge_diagram_is_refused_before_drawing(tmp_path):
     (tmp_path / "EP-981-huge.md").write_text(
         proposal(981, "Huge", "graph TD\n" + "\n".join(f"  a{i} --> b{i}" for i in range(3000))))
     began = time.monotonic()
-    proc = run_epdoc("build", "EP-981-huge.md", "-o", "out", "--to", "html", cwd=tmp_path,
-                     env={"EPDOC_CACHE": str(tmp_path / "c")})
+    proc = run_epdoc("build", "EP-981-huge.md", "-o", "out", "--to", "html", "--timeout", "10",
+                     cwd=tmp_path, env={"EPDOC_CACHE": str(tmp_path / "c")})
     assert time.monotonic() - began < 15
     assert proc.returncode == 1, proc.stderr  # a limit, like the others: the proposal fails
     line = next(x for x in proc.stderr.splitlines() if x.startswith("error: EP-981-huge.md"))

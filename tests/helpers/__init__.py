@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
-CORPUS = Path(os.environ.get("EPDOC_CORPUS") or ROOT.parent / "shared" / "corpus").resolve()
+# the real proposals (Apache-2.0, kept unmodified in tests/fixtures/corpus, so CI has them)
+CORPUS = Path(os.environ.get("EPDOC_CORPUS") or ROOT / "tests" / "fixtures" / "corpus").resolve()
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples" / "proposals"
 EPDOC = [sys.executable, "-m", "epdoc.pipeline.cli"]

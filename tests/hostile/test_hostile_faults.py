@@ -61,35 +61,47 @@ def _mount(folder: Path, options: str) -> bool:
     return proc.returncode == 0
 
 
+@contextlib.contextmanager
+def tmpfs(folder: Path, options: str):
+    """`folder` as a tmpfs mounted with `options` for the block. Root can always mount one
+    here (CI runs as root): failing to is a failure, not a reason to skip the check."""
+    folder.mkdir()
+    assert _mount(folder, options), f"cannot mount a tmpfs ({options}) as root"
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def _root_only() -> None:
+    if os.geteuid() != 0:  # only root can make a file system to fill
+        pytest.skip("filling a disk needs root, to mount a small tmpfs")
+
+
 @pytest.fixture
 def read_only(tmp_path):
     """A folder nothing can be written in: a read-only tmpfs for root (who ignores
     permissions), else a folder without write permission."""
+    if os.geteuid() == 0:
+        with tmpfs(tmp_path / "read-only", "ro,size=64k") as folder:
+            yield folder
+        return
     folder = tmp_path / "read-only"
     folder.mkdir()
-    if os.geteuid() == 0:
-        if not _mount(folder, "ro,size=64k"):
-            pytest.skip("running as root without permission to mount a read-only tmpfs")
-        yield folder
-        subprocess.run(["umount", str(folder)], check=False)
-    else:
-        folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
+    folder.chmod(0o555)
+    yield folder
+    folder.chmod(0o755)
 
 
 @pytest.fixture
 def full_disk(tmp_path):
-    """A small file system with no room left (root only: a tmpfs)."""
-    folder = tmp_path / "full"
-    folder.mkdir()
-    if os.geteuid() != 0 or not _mount(folder, "size=1m"):
-        pytest.skip("needs root and a tmpfs mount to fill a disk")
-    with contextlib.suppress(OSError), open(folder / "filler", "wb") as f:
-        while True:
-            f.write(b"\0" * 65536)
-    yield folder
-    subprocess.run(["umount", str(folder)], check=False)
+    """A small file system with no room left."""
+    _root_only()
+    with tmpfs(tmp_path / "full", "size=1m") as folder:
+        with contextlib.suppress(OSError), open(folder / "filler", "wb") as f:
+            while True:
+                f.write(b"\0" * 65536)
+        yield folder
 
 
 @pytest.fixture
@@ -248,13 +260,10 @@ def test_a_full_disk(src, tmp_path, full_disk):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A file system with room for some outputs, not all (root only: a tmpfs)."""
-    folder = tmp_path / "small"
-    folder.mkdir()
-    if os.geteuid() != 0 or not _mount(folder, "size=1200k"):
-        pytest.skip("needs root and a tmpfs mount to fill a disk")
-    yield folder
-    subprocess.run(["umount", str(folder)], check=False)
+    """A file system with room for some outputs, not all."""
+    _root_only()
+    with tmpfs(tmp_path / "small", "size=1200k") as folder:
+        yield folder
 
 
 def test_a_run_that_fills_the_disk_leaves_nothing_behind(src, small_disk):

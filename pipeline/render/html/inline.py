@@ -8,7 +8,6 @@ import base64
 import html as htmllib
 import io
 import mimetypes
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -74,7 +73,7 @@ def picture_check(options):
     Inliner found inside its roots: real picture bytes, pixel and SVG limits, SVG scrubbed."""
 
     def vet(path: Path, roots) -> tuple[str, bytes]:
-        found = pictures.file(path, pictures.Place(Path(os.devnull), tuple(roots), options))
+        found = pictures.file(path, pictures.Place(None, tuple(roots), options))
         return found.picture.mime, found.picture.data
 
     return vet
