@@ -6,6 +6,8 @@ from outside the document counts: url() and src() other than a local `#id`, @imp
 
 from __future__ import annotations
 
+import re
+
 import tinycss2
 
 # functions whose arguments are resources (url() and src() may point at a local #id)
@@ -52,10 +54,15 @@ def _fetches(tokens) -> bool:
     return False
 
 
+# a function that loads, named as written (an escaped name has a backslash)
+_LOADER_NAME = re.compile(r"(?:url|src|image|image-set|cross-fade|element|paint|expression)\(", re.I)
+
+
 def _may_fetch(text: str) -> bool:
-    """Every fetch needs a `(` (url, a function) or an `@` (@import): without either, none
-    can be spelled, escapes or not."""
-    return "(" in text or "@" in text
+    """Every fetch needs an at-rule (`@`), an escape (`\\`) or a loading function's name
+    followed by `(`: without any of them none can be spelled, so nothing is parsed (a
+    diagram's `translate(...)` attributes, thousands of them, stay cheap)."""
+    return "@" in text or "\\" in text or _LOADER_NAME.search(text) is not None
 
 
 def fetches(text: str) -> bool:
