@@ -89,6 +89,11 @@ class Theme:
         faces = self.tokens["fonts"]["faces"].get(family, {})
         return {k: self.fonts_dir / v for k, v in faces.items()}
 
+    def all_font_files(self) -> list[Path]:
+        """Every font file the theme names (body, mono and fallbacks, all faces)."""
+        return [self.fonts_dir / f for faces in self.tokens["fonts"]["faces"].values()
+                for f in faces.values()]
+
     def space(self, name: str) -> float:
         return float(self.tokens["spacing"][name])
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.core.options import Options
-from epdoc.pipeline.lint import content, identity, metadata, template
+from epdoc.pipeline.lint import content, glyphs, identity, metadata, template
 from epdoc.pipeline.lint.codes import CODES, Code, Finding
 from epdoc.pipeline.lint.config import Config, ConfigError, for_source, load_file
 from epdoc.pipeline.lint.view import View
@@ -24,7 +24,7 @@ from epdoc.pipeline.reading.document import load
 __all__ = ["CODES", "Code", "Config", "ConfigError", "Finding", "Report", "check",
            "duplicates", "findings", "lint", "load_file"]
 
-RULES = (metadata, identity, template, content)
+RULES = (metadata, identity, template, content, glyphs)
 
 
 def findings(document, config: Config, anchors: content.Anchors | None = None,

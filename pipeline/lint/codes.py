@@ -58,6 +58,8 @@ _TABLE = (
      "a local image that does not exist, is outside the proposal's folder, or has a path no "
      "file can have (a NUL, a name over 255 bytes)"),
     ("image-remote", "content", "info", "a remote image, shown as a link"),
+    ("glyph-missing", "content", "warning",
+     "a character no theme font has (readers would see a box)"),
     # reading
     ("unreadable", "input", "error",
      "the file cannot be read as a proposal (encoding, size, YAML, pandoc)"),

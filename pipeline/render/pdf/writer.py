@@ -26,6 +26,7 @@ from epdoc.pipeline.safety.fetcher import SafeFetcher
 NO_FONTS = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
             "<fontconfig></fontconfig>\n")
 _env_lock = threading.Lock()
+NOTDEF = ".notdef glyph rendered"
 
 
 def _no_fonts_file() -> Path:
@@ -107,6 +108,13 @@ def render(html: str, *, base_url: str, roots, allow_network: bool, report,
     return data
 
 
+def _report(document, message: str) -> None:
+    """WeasyPrint's warnings, less its unlocated missing-glyph ones: lint's glyph-missing
+    reports those where they are written (pipeline/lint/glyphs.py)."""
+    if not message.startswith(NOTDEF):
+        document.context.report("warning", "pdf-render", message)
+
+
 class PdfWriter(Writer):
     name = "pdf"
     ext = "pdf"
@@ -133,7 +141,7 @@ class PdfWriter(Writer):
         src_dir = document.source.parent.resolve()
         pdf = render(self.html(document), base_url=src_dir.as_uri() + "/",
                      roots=self.roots(document), allow_network=self.options.allow_network,
-                     report=lambda msg: document.context.report("warning", "pdf-render", msg),
+                     report=lambda msg: _report(document, msg),
                      options=self.pdf_options(document), limits=self.options)
         atomic.write_bytes(target, pdf)
 
