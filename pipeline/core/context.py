@@ -27,7 +27,15 @@ class Context:
         return (self.source.parent if self.source else Path.cwd()).resolve()
 
     def where(self, elem) -> tuple[int | None, int | None]:
-        return self.positions.get(id(elem), (None, None))
+        """Where `elem` is written; for an element pandoc gives no position (raw HTML
+        inside a paragraph), where the nearest enclosing element with one is."""
+        node = elem
+        while node is not None:
+            pos = self.positions.get(id(node))
+            if pos is not None:
+                return pos
+            node = getattr(node, "parent", None)
+        return None, None
 
     def report(self, severity: str, code: str, message: str, elem=None,
                line: int | None = None, column: int | None = None) -> Diagnostic:

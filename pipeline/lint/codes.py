@@ -67,6 +67,8 @@ _TABLE = (
     # reported while converting (epdoc build), configurable like the rest
     ("diagram", "build", "warning", "a mermaid diagram that could not be drawn (shown as code)"),
     ("html-inline", "build", "warning", "a resource the self-contained HTML could not inline"),
+    ("html-dropped", "build", "warning",
+     "raw HTML the DOCX cannot show (an iframe, a video, an SVG, a script): its text is kept"),
     ("pdf-render", "build", "warning", "a problem WeasyPrint reported while making the PDF"),
 )
 
