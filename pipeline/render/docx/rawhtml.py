@@ -191,6 +191,7 @@ class Converter:
         self.nonce = f"epdoc-{secrets.token_hex(6)}"
         self.places = _Places(doc, document)
         self.warned: set = set()
+        self.line: int | None = None  # where the group being placed starts
 
     def run(self) -> None:
         groups = _collect(self.doc)
@@ -205,6 +206,7 @@ class Converter:
                          **self.options.pandoc_limits)
         ast = json.loads(out)
         depth.check_ast(ast, self.options.max_depth, self.document.source)
+        _table_heads(ast)
         read = {b.identifier: b for b in load_doc(ast).content if isinstance(b, pf.Div)}
         for n, g in reversed(list(enumerate(groups))):  # right to left within a list
             self.place(g, read.get(f"{self.nonce}-g{n}"))
@@ -244,6 +246,8 @@ class Converter:
     def place(self, g: _Group, div) -> None:
         blocks = list(div.content) if div is not None else []
         holder = pf.Div(*blocks)
+        first = next(x for x in getattr(g.parent, g.name)[g.start:g.end] if _raw(x))
+        self.line = self.places.of(first)[0]
         holder.walk(self.picture)
         placed = set()
 
@@ -281,7 +285,7 @@ class Converter:
             return pf.Span(pf.Str(f"[image refused: {alt or 'image'}]"),
                            classes=["missing-image"])
         except LimitError as e:
-            e.path = self.document.source
+            e.path, e.line = self.document.source, self.line
             raise
         if found.kind == imagesafe.LOCAL:
             elem.url = quote(found.name, safe="/")
@@ -292,13 +296,7 @@ class Converter:
 
 def _meaning(elem, _doc):
     """What pandoc's HTML reader leaves as classes: a summary in bold before its details'
-    content, keys as code; a table's leading rows of <th> as its header (the sanitizer puts
-    every row in a <tbody>, where pandoc keeps them as the body's own head rows)."""
-    if isinstance(elem, pf.Table) and not elem.head.content and elem.content \
-            and elem.content[0].head:
-        elem.head.content = list(elem.content[0].head)
-        elem.content[0].head = []
-        return None
+    content, keys as code."""
     if isinstance(elem, pf.Div) and "epdoc-details" in elem.classes:
         return list(elem.content)
     if isinstance(elem, pf.Div) and "epdoc-summary" in elem.classes:
@@ -307,6 +305,25 @@ def _meaning(elem, _doc):
     if isinstance(elem, pf.Span) and "kbd" in elem.classes:
         return pf.Code(pf.stringify(elem))
     return None
+
+
+def _table_heads(ast: dict) -> None:
+    """A table's leading rows of <th> as its header row: the sanitizer puts every row in a
+    <tbody>, where pandoc keeps them as the body's own head rows (which the DOCX writer does
+    not repeat, and panflute does not count)."""
+    stack: list = [ast["blocks"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if node.get("t") == "Table":
+                head, bodies = node["c"][3], node["c"][4]
+                if not head[1] and bodies and bodies[0][2]:
+                    head[1], bodies[0][2] = bodies[0][2], []
+                    if not bodies[0][3]:
+                        del bodies[0]
+            stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
 
 
 def _inlines(blocks: list) -> list:
