@@ -207,9 +207,38 @@ class Converter:
         ast = json.loads(out)
         depth.check_ast(ast, self.options.max_depth, self.document.source)
         _table_heads(ast)
-        read = {b.identifier: b for b in load_doc(ast).content if isinstance(b, pf.Div)}
+        read = {}
+        for block in ast["blocks"]:
+            if block.get("t") == "Div" and block["c"][0][0].startswith(f"{self.nonce}-g"):
+                read[block["c"][0][0]] = block
         for n, g in reversed(list(enumerate(groups))):  # right to left within a list
-            self.place(g, read.get(f"{self.nonce}-g{n}"))
+            self.place(g, self.load(ast, read.get(f"{self.nonce}-g{n}"), g))
+
+    def load(self, ast: dict, block: dict | None, g: _Group):
+        """The group's blocks as panflute elements; what panflute cannot hold (pandoc
+        allows more) as its text, with a warning."""
+        if block is None:
+            return None
+        try:
+            return load_doc({**ast, "blocks": [block]}).content[0]
+        except (ValueError, TypeError, IndexError, KeyError) as e:
+            first = next(x for x in getattr(g.parent, g.name)[g.start:g.end] if _raw(x))
+            line, column = self.places.of(first)
+            self.ctx.report("warning", "html-dropped", f"raw HTML shown as its text in the "
+                            f"DOCX: it could not be converted ({' '.join(str(e).split())[:120]})",
+                            line=line, column=column)
+            words = []
+            stack = [block]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    if node.get("t") == "Str":
+                        words.append(node["c"])
+                    stack.extend(reversed([v for v in node.values()
+                                           if isinstance(v, (list, dict))]))
+                elif isinstance(node, list):
+                    stack.extend(reversed(node))
+            return pf.Div(pf.Para(pf.Str(" ".join(words)))) if words else None
 
     def fragment(self, g: _Group) -> str:
         """The group's HTML, sanitized, with a marked slot for each run of markdown."""
