@@ -21,6 +21,7 @@ class Context:
     title_id: str | None = None  # the title heading's anchor
     meta_entries: list = field(default_factory=list)  # metadata entries as written, in order
     diagram_failures: set = field(default_factory=set)  # (line, error) already reported
+    svg_fallbacks: dict = field(default_factory=dict)  # DOCX: SVG digest -> its PNG
 
     @property
     def source_dir(self) -> Path:

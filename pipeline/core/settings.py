@@ -24,6 +24,9 @@ LOCK_TIMEOUT = 600.0  # seconds a build waits for another one using the same bui
 MAX_PICTURE_BYTES = 64 * 1024 * 1024  # one picture file
 MAX_DIAGRAM_SOURCE = 50_000  # characters of one mermaid diagram; a bigger one is refused
 DIAGRAM_TIMEOUT = 60.0  # seconds per diagram
+SVG_RASTER_MAX_PIXELS = 4_000_000  # the PNG a DOCX shows where SVG is not read
+SVG_RASTER_SCALE = 2.0  # that PNG's pixels per CSS pixel of the picture's frame
+SVG_RASTER_TIMEOUT = 20.0  # seconds to draw one such PNG
 
 # --- defaults ------------------------------------------------------------------------------
 FORMATS = ("html", "pdf", "docx")

@@ -14,7 +14,7 @@ import panflute as pf
 from epdoc.pipeline.core import atomic, reproducible
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.render import Writer
-from epdoc.pipeline.render.docx import fixups, reference
+from epdoc.pipeline.render.docx import fixups, pictures, reference
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.safety import docx as docxsafe
 
@@ -49,6 +49,7 @@ def postprocess(func):
 
 # first of all: no field codes or external parts but those epdoc adds after this
 postprocess(docxsafe.remove_fields)
+postprocess(pictures.png_fallbacks)  # then every later step finds a picture in each blip
 
 
 PROPERTY_MAX = 255  # characters a DOCX core property may hold (python-docx refuses more)
@@ -119,6 +120,7 @@ class DocxWriter(Writer):
         fixups.apply(doc, document, self.options)
         # pictures as data: URLs of checked bytes; pandoc itself reads nothing (--sandbox)
         docxsafe.embed_images(doc, document, self.options, self.theme)
+        pictures.frame_and_fallback(doc, document, self.options, self.theme)  # SVG + PNG
         data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
         ref = reference.path_for(self.theme)
         args = ["--sandbox", "-f", "json", "-t", "docx", f"--reference-doc={ref}",
