@@ -143,15 +143,23 @@ class Theme:
         return {side: to_mm(p[f"margin-{side}"]) for side in ("top", "right", "bottom", "left")}
 
     def page_css(self) -> str:
+        """@page rules: the page, its landscape twin (for diagrams too wide to read
+        upright), and both again with each status watermark."""
         w, h = self.page_size()
         m = self.margins()
         rules = [f"@page {{ size: {w:g}mm {h:g}mm; margin: {m['top']:g}mm {m['right']:g}mm "
-                 f"{m['bottom']:g}mm {m['left']:g}mm; }}"]
+                 f"{m['bottom']:g}mm {m['left']:g}mm; }}",
+                 f"@page landscape {{ size: {h:g}mm {w:g}mm; }}",
+                 ".landscape-page { page: landscape; }"]
         for status in self.watermark_statuses:
             name = f"watermark-{status_class(status)}"
             rules.append(f"@page {name} {{ background: url(\"{self.watermark_uri(status)}\") "
                          "no-repeat center / 100% 100%; }")
             rules.append(f".proposal.{name} {{ page: {name}; }}")
+            uri = self.watermark_uri(status, landscape=True)
+            rules.append(f"@page {name}-landscape {{ size: {h:g}mm {w:g}mm; "
+                         f"background: url(\"{uri}\") no-repeat center / 100% 100%; }}")
+            rules.append(f".proposal.{name} .landscape-page {{ page: {name}-landscape; }}")
         return "\n".join(rules) + "\n"
 
     # Status: badges, banners and watermarks
@@ -177,10 +185,12 @@ class Theme:
     def status_color(self, status: str | None) -> str:
         return self.tokens["colors"].get(f"status-{status_class(status)}", self.color("accent"))
 
-    def watermark_svg(self, status: str) -> str:
+    def watermark_svg(self, status: str, landscape: bool = False) -> str:
         """A page-sized SVG with the status written along the diagonal."""
         text = self.watermark_for(status) or status.upper()
         w, h = self.page_size()
+        if landscape:
+            w, h = h, w
         angle = math.degrees(math.atan2(h, w))
         diagonal = math.hypot(w, h)
         size = min(0.62 * diagonal / (0.68 * max(len(text), 3)), 0.3 * w)
@@ -194,8 +204,8 @@ class Theme:
             f'fill="{self.color("watermark")}" fill-opacity="{opacity:g}">{text}</text></svg>'
         )
 
-    def watermark_uri(self, status: str) -> str:
-        return "data:image/svg+xml," + quote(self.watermark_svg(status))
+    def watermark_uri(self, status: str, landscape: bool = False) -> str:
+        return "data:image/svg+xml," + quote(self.watermark_svg(status, landscape))
 
     def status_css(self) -> str:
         """Badge colors per status, and the on-screen watermark (HTML)."""

@@ -13,12 +13,17 @@ from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.config.fonts import family_name
 from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.diagrams import draw as diagrams
+from epdoc.pipeline.diagrams import readable
 from epdoc.pipeline.safety import svg as svgsafe
 
 MARK = "epdoc-mermaid"  # the Div the filter wraps each fence in
 LANGS = {"mermaid", "mmd"}
 DPI = 300
 MAX_PX = 6000
+DOCX_HEIGHT = 0.85  # of the text area's height: a taller picture is scaled down (docx/github.py)
+LANDSCAPE_STYLE = "Diagram Landscape"
+PAGE_STYLE = "Diagram Page"
+OWN_PAGE_STYLES = {"page": PAGE_STYLE, "landscape": LANDSCAPE_STYLE}
 TITLE = re.compile(r"^\s*(?:accTitle\s*:|title\s*:?)\s*(.+?)\s*$", re.M)
 
 
@@ -55,21 +60,54 @@ def _families(options) -> list[str]:
 
 
 def svg_block(rendered, source, options):
+    """The diagram at a size where its labels match the body text. One that the page would
+    shrink past the theme's smallest readable size is `wide`: the HTML shows it whole at
+    that size (scrolling), the PDF on a landscape page or in parts (pipeline/render/pdf)."""
     svg = diagrams.sized(diagrams.with_fonts(rendered.svg, _families(options)), _scale(options))
     img = pf.Image(pf.Str(alt_text(source)), url=svgsafe.data_url(svg))
-    return pf.Div(pf.Para(img), classes=["diagram"])
+    kind = readable.plan_for(rendered.svg, _scale(options), _theme(options), parts=False).kind
+    return pf.Div(pf.Para(img), classes=["diagram"] if kind == "fit" else ["diagram", "wide"])
 
 
 def png_block(rendered, source, options):
+    """The diagram as a print-resolution PNG. One whose labels the page would shrink past
+    the theme's smallest readable size goes on a page of its own, upright ("Diagram Page") or
+    turned ("Diagram Landscape": pipeline/render/docx/landscape.py), or in parts."""
     w, h = rendered.size_px()
     max_w, max_h = pagebox.text_box_in(_theme(options))
-    width_in = min(w * _scale(options) / 96, max_w)
-    if width_in * h / w > max_h * 0.9:
-        width_in = max_h * 0.9 * w / h
+    scale = _scale(options)
+    plan = readable.plan_for(rendered.svg, scale, _theme(options), DOCX_HEIGHT)
+    if plan.kind == "split":
+        return _png_parts(rendered, source, options, plan)
+    if plan.kind in OWN_PAGE_STYLES:
+        width_in = w * scale * plan.scale / 96
+        style = OWN_PAGE_STYLES[plan.kind]
+    else:
+        width_in = min(w * scale * max(1.0, plan.scale) / 96, max_w)
+        if width_in * h / w > max_h * 0.9:
+            width_in = max_h * 0.9 * w / h
+        style = "Diagram"
     png = diagrams.png(rendered, min(MAX_PX, round(width_in * DPI)), options)
     img = pf.Image(pf.Str(alt_text(source)), url=str(png),
                    attributes={"width": f"{width_in:.2f}in"})
-    return pf.Div(pf.Para(img), classes=["diagram"], attributes={"custom-style": "Diagram"})
+    return pf.Div(pf.Para(img), classes=["diagram"], attributes={"custom-style": style})
+
+
+def _png_parts(rendered, source, options, plan):
+    """A split diagram: each part a PNG of its own, labelled "Part i of n"."""
+    alt, n = alt_text(source), len(plan.parts)
+    px_per_unit = _scale(options) * plan.scale
+    blocks = []
+    for i, part in enumerate(plan.parts, 1):
+        width_in = part[2] * px_per_unit / 96
+        svg = readable.crop(rendered.svg, part, px_per_unit)
+        box = "-".join(f"{v:.0f}" for v in part)
+        piece = diagrams.Rendered(f"{rendered.key}-part-{box}", svg)
+        png = diagrams.png(piece, min(MAX_PX, round(width_in * DPI)), options)
+        blocks.append(pf.Para(pf.Image(pf.Str(f"{alt}, part {i} of {n}"), url=str(png),
+                                       attributes={"width": f"{width_in:.2f}in"})))
+        blocks.append(pf.Para(pf.Str(f"Part {i} of {n}")))
+    return pf.Div(*blocks, classes=["diagram"], attributes={"custom-style": "Diagram"})
 
 
 def convert(mark, ctx, options, build):

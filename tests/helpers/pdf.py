@@ -108,3 +108,31 @@ def rotated_text(path: Path) -> list[str]:
 
 def metadata(path: Path) -> dict:
     return dict(pypdf.PdfReader(str(path)).metadata or {})
+
+
+def text_sizes(path: Path) -> list[dict[float, int]]:
+    """Per page: printed size in pt (font size times the text matrix's scale, as a reader sees
+    it) -> how many visible characters are printed at that size (PDFium)."""
+    import ctypes
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    pages = []
+    try:
+        for page in pdf:
+            text = page.get_textpage()
+            sizes: dict[float, int] = {}
+            for i in range(text.count_chars()):
+                if chr(raw.FPDFText_GetUnicode(text.raw, i)).isspace():
+                    continue
+                m = raw.FS_MATRIX()
+                raw.FPDFText_GetMatrix(text.raw, i, ctypes.byref(m))
+                size = raw.FPDFText_GetFontSize(text.raw, i) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+                sizes[round(size, 1)] = sizes.get(round(size, 1), 0) + 1
+            pages.append(sizes)
+    finally:
+        pdf.close()
+    return pages

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -82,8 +83,10 @@ def running_text(document) -> str:
     return f"{rec.id} · {title}" if rec.id else title
 
 
-def _watermark_run(theme, text: str, font: str):
+def _watermark_run(theme, text: str, font: str, turned: bool = False):
     w, h = theme.page_size()
+    if turned:
+        w, h = h, w
     m = theme.margins()
     width = (w - m["left"] - m["right"]) * 0.95
     ns = VML_NS
@@ -111,7 +114,10 @@ def page_layout(d, document, options) -> None:
     rec = document.record
     mark = theme.watermark_for(rec.status)
     for section in d.sections:
-        section.page_width, section.page_height = Mm(w), Mm(h)
+        # a section turned for a wide diagram (docx/landscape.py) keeps its orientation
+        turned = section.orientation == WD_ORIENT.LANDSCAPE
+        pw = h if turned else w
+        section.page_width, section.page_height = (Mm(h), Mm(w)) if turned else (Mm(w), Mm(h))
         section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
         section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
         section.header_distance = section.footer_distance = Mm(min(m["top"], m["bottom"]) / 2)
@@ -119,14 +125,14 @@ def page_layout(d, document, options) -> None:
         header.is_linked_to_previous = False
         p = header.paragraphs[0]
         p.style = d.styles["Header"]
-        p.paragraph_format.tab_stops.add_tab_stop(Mm(w - m["left"] - m["right"]),
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(pw - m["left"] - m["right"]),
                                                    WD_TAB_ALIGNMENT.RIGHT)
         borders(p._p.get_or_add_pPr(), "w:pBdr", theme.color("border"), ("bottom",), 4, 4)
         _run(p, running_text(document))
         if rec.status:
             _run(p, "\t" + rec.status, bold=True)
         if mark:
-            p._p.append(_watermark_run(theme, mark, docx_fonts(theme)[0]))
+            p._p.append(_watermark_run(theme, mark, docx_fonts(theme)[0], turned))
         footer = section.footer
         footer.is_linked_to_previous = False
         f = footer.paragraphs[0]
