@@ -55,7 +55,8 @@ def _fetches(tokens) -> bool:
 
 
 # a function that loads, named as written (an escaped name has a backslash)
-_LOADER_NAME = re.compile(r"(?:url|src|image|image-set|cross-fade|element|paint|expression)\(", re.I)
+_LOADER_NAME = re.compile(
+    r"(?:url|src|image|image-set|cross-fade|element|paint|expression)\(", re.I)
 
 
 def _may_fetch(text: str) -> bool:
