@@ -22,6 +22,8 @@ LOCK_TIMEOUT = 600.0  # seconds a build waits for another one using the same bui
 
 # --- limits without an option --------------------------------------------------------------
 MAX_PICTURE_BYTES = 64 * 1024 * 1024  # one picture file
+MAX_SIDECAR_BYTES = 256 * 1024  # a proposal's metadata sidecar (kep.yaml)
+PROCESS_SNIFF_BYTES = 16 * 1024  # read from a proposal to tell its process
 MAX_DIAGRAM_SOURCE = 50_000  # characters of one mermaid diagram; a bigger one is refused
 DIAGRAM_TIMEOUT = 60.0  # seconds per diagram
 SVG_RASTER_MAX_PIXELS = 4_000_000  # the PNG a DOCX shows where SVG is not read

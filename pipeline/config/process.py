@@ -1,0 +1,433 @@
+"""Proposal processes (EP, KEP, OpenShift, Rust RFC, Go design, generic) as data.
+
+A process is a TOML file in `processes/` (or a `[processes.NAME]` table in the project's
+config file, read by `project.py`): where proposals are, how ids read, where metadata lives,
+its statuses, required sections and extra record fields. `detect()` says which one a
+proposal follows: `--process`, else the project's `process = "..."`, else what the proposal
+and its folder look like.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from epdoc.pipeline.config import project
+from epdoc.pipeline.config.project import ConfigError
+from epdoc.pipeline.core import settings
+from epdoc.pipeline.core.errors import InputError, LimitError
+
+FOLDER = Path(__file__).with_name("processes")
+BUILTIN = ("ep", "kep", "openshift", "rust-rfc", "go-design", "generic")
+KEYS = {"name", "title", "extends", "layout", "entry-names", "sidecars", "metadata", "id",
+        "status", "keys", "fields", "sections", "dates", "required", "toc", "title-from"}
+ID_KEYS = {"format", "from", "pattern", "title-prefix", "keys", "strip-title"}
+STATUS_KEYS = {"values", "required", "watermark", "banner", "superseded"}
+FIELD_KEYS = {"name", "label", "keys", "kind"}
+KINDS = ("text", "list", "people", "date", "link")
+METADATA = ("front-matter", "bold-keys", "bullets", "header-list", "sidecar", "lines")
+LAYOUTS = ("file", "folder")
+
+
+@dataclass(frozen=True)
+class Field:
+    """An extra record field of a process: `rec.extra[name]`, shown as `label`."""
+    name: str
+    label: str
+    keys: tuple[str, ...]  # the metadata keys that give it (folded: lower case, spaces)
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    title: str
+    layout: str = "file"  # "file": a proposal per file; "folder": a folder per proposal
+    entry_names: tuple[str, ...] = ()  # a folder proposal's file: README.md, index.md
+    sidecars: tuple[str, ...] = ()  # metadata files beside it: kep.yaml
+    metadata: tuple[str, ...] = ("front-matter", "bold-keys", "bullets")
+    id_format: str = "EP-{number:03d}"
+    id_from: tuple[str, ...] = ("title", "file", "key")  # where the number is read, in order
+    id_pattern: str = r"^EP[-_]?(\d+)(?:[-_.]|$)"  # a file (or folder) name's number
+    title_prefix: str = r"^\s*(EP)[-_ ]?(\d+|X+)\s*[:.\-–—]\s*(.*)$"
+    id_keys: tuple[str, ...] = ()  # metadata keys holding the number (kep-number, rfc pr)
+    strip_title: bool = True  # the title loses its id prefix
+    title_from: tuple[str, ...] = ("heading", "title")  # heading, else these keys
+    statuses: tuple[str, ...] = ()
+    status_required: bool = True
+    watermark: dict = field(default_factory=dict)  # status (lower) -> watermark text
+    banner: tuple[str, ...] = ()  # statuses (lower) with a banner
+    superseded: tuple[str, ...] = ("superseded",)  # statuses naming a successor
+    keys: dict = field(default_factory=dict)  # folded key -> record field (status, created...)
+    fields: tuple[Field, ...] = ()
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sections_set: bool = False  # the process names its sections (else lint's defaults)
+    date_formats: tuple[str, ...] = ()
+    required: tuple[str, ...] = ("status", "authors", "created")
+    toc: bool = True  # recognise the proposal's own table of contents
+    origin: Path | None = None  # the file it was defined in
+
+    def field_of(self, key: str) -> Field | None:
+        """The extra field a metadata key gives, or None."""
+        k = fold(key)
+        for f in self.fields:
+            if k in f.keys or k == fold(f.name):
+                return f
+        return None
+
+    def format_id(self, number: int) -> str:
+        return self.id_format.format(number=number)
+
+
+def fold(key: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", key.strip().strip(":").strip().lower())
+
+
+def _suggest(word, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if re.match(rf'\s*\[?"?{re.escape(key)}"?\]?\s*(=|$)', line):
+            return i
+    return None
+
+
+def _strs(value, name, where) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"process setting {name} must be a list of strings", *where)
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """`over` on top of `base`: tables merged one level deep, fields by name."""
+    out = dict(base)
+    for key, value in over.items():
+        if key == "fields" and isinstance(value, list):
+            named = {f.get("name"): f for f in base.get("fields", []) if isinstance(f, dict)}
+            for f in value:
+                if isinstance(f, dict):
+                    named[f.get("name")] = f
+            out[key] = list(named.values())
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = {**base[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _check_keys(table: dict, allowed, name: str, where):
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(f"unknown process setting {name}{key!r}"
+                              f"{_suggest(key, allowed)}", where[0],
+                              _line_of(where[2], key) if where[2] else None)
+
+
+def build(name: str, table: dict, origin: Path | None = None, text: str = "") -> Process:
+    """A Process from its (merged) table."""
+    where = (origin, None, text)
+    _check_keys(table, KEYS, "", where)
+    idt = table.get("id", {})
+    st = table.get("status", {})
+    for sub, allowed, label in ((idt, ID_KEYS, "id."), (st, STATUS_KEYS, "status.")):
+        if not isinstance(sub, dict):
+            raise ConfigError(f"process setting {label[:-1]} must be a table", origin)
+        _check_keys(sub, allowed, label, where)
+    layout = table.get("layout", "file")
+    if layout not in LAYOUTS:
+        raise ConfigError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}", origin,
+                          _line_of(text, "layout"))
+    metadata = _strs(table.get("metadata", list(Process.metadata)), "metadata", where)
+    for m in metadata:
+        if m not in METADATA:
+            raise ConfigError(f"metadata place {m!r} is not one of {', '.join(METADATA)}"
+                              f"{_suggest(m, METADATA)}", origin, _line_of(text, "metadata"))
+    keys = {}
+    for record_field, aliases in (table.get("keys") or {}).items():
+        for alias in _strs(aliases, f"keys.{record_field}", where):
+            keys[fold(alias)] = record_field
+    fields = []
+    for f in table.get("fields", []):
+        if not isinstance(f, dict) or "name" not in f:
+            raise ConfigError("each [[fields]] needs a name", origin, _line_of(text, "fields"))
+        _check_keys(f, FIELD_KEYS, "fields.", where)
+        kind = f.get("kind", "text")
+        if kind not in KINDS:
+            raise ConfigError(f"field {f['name']}: kind must be one of {', '.join(KINDS)}",
+                              origin, _line_of(text, "kind"))
+        fkeys = tuple(fold(k) for k in _strs(f.get("keys", [f["name"]]), "keys", where))
+        fields.append(Field(f["name"], f.get("label", f["name"]), fkeys, kind))
+    sec = table.get("sections", {})
+    required = _strs(sec.get("required", []), "sections.required", where)
+    aliases = sec.get("aliases", {}) or {}
+    sections = tuple((n, _strs(aliases.get(n, []), f"sections.aliases.{n}", where))
+                     for n in required)
+    try:
+        for pattern in (idt.get("pattern"), idt.get("title-prefix")):
+            if pattern:
+                re.compile(pattern)
+        if "format" in idt:
+            idt["format"].format(number=1)
+    except (re.error, KeyError, ValueError, IndexError, AttributeError) as e:
+        raise ConfigError(f"process {name}: bad id setting: {e}", origin,
+                          _line_of(text, "id")) from None
+    return Process(
+        name=name,
+        title=table.get("title", name),
+        layout=layout,
+        entry_names=_strs(table.get("entry-names", []), "entry-names", where),
+        sidecars=_strs(table.get("sidecars", []), "sidecars", where),
+        metadata=metadata,
+        id_format=idt.get("format", Process.id_format),
+        id_from=_strs(idt.get("from", list(Process.id_from)), "id.from", where),
+        id_pattern=idt.get("pattern", Process.id_pattern),
+        title_prefix=idt.get("title-prefix", Process.title_prefix),
+        id_keys=tuple(fold(k) for k in _strs(idt.get("keys", []), "id.keys", where)),
+        strip_title=bool(idt.get("strip-title", True)),
+        title_from=_strs(table.get("title-from", list(Process.title_from)), "title-from", where),
+        statuses=_strs(st.get("values", []), "status.values", where),
+        status_required=bool(st.get("required", True)),
+        watermark={k.lower(): str(v) for k, v in (st.get("watermark") or {}).items()},
+        banner=tuple(s.lower() for s in _strs(st.get("banner", []), "status.banner", where)),
+        superseded=tuple(s.lower() for s in _strs(st.get("superseded", ["superseded"]),
+                                                  "status.superseded", where)),
+        keys=keys,
+        fields=tuple(fields),
+        sections=sections,
+        sections_set="required" in sec,
+        date_formats=_strs((table.get("dates") or {}).get("formats", []), "dates.formats",
+                           where),
+        required=_strs(table.get("required", list(Process.required)), "required", where),
+        toc=bool(table.get("toc", True)),
+        origin=origin,
+    )
+
+
+@functools.cache
+def _builtin_table(name: str) -> dict:
+    path = FOLDER / f"{name}.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    parent = table.pop("extends", None)
+    return _merge(_builtin_table(parent), table) if parent else table
+
+
+@functools.cache
+def builtin(name: str) -> Process:
+    """A built-in process by name."""
+    if name not in BUILTIN:
+        raise ConfigError(f"unknown process {name!r}{_suggest(name, BUILTIN)}; "
+                          f"the built-in ones are {', '.join(BUILTIN)}")
+    return build(name, _builtin_table(name), FOLDER / f"{name}.toml")
+
+
+def _project_tables(found: project.ProjectFile) -> dict:
+    tables = found.table.get("processes", {})
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise ConfigError("processes must be tables: [processes.NAME]", found.path,
+                          _line_of(found.text, "processes"))
+    return tables
+
+
+@functools.lru_cache(maxsize=64)
+def _defined(found: project.ProjectFile, name: str) -> Process:
+    table = _table_of(found, name, 0)
+    table.setdefault("title", name)
+    return build(name, table, found.path, found.text)
+
+
+def _table_of(found, name, depth) -> dict:
+    tables = _project_tables(found)
+    table = dict(tables[name])
+    parent = table.pop("extends", None)
+    if parent is None:
+        return table
+    if depth > 8:
+        raise ConfigError(f"process {name}: extends goes round in a circle", found.path)
+    base = _table_of(found, parent, depth + 1) if parent in tables and parent != name \
+        else _builtin_table(parent) if parent in BUILTIN else None
+    if base is None:
+        raise ConfigError(f"process {name} extends unknown process {parent!r}", found.path,
+                          _line_of(found.text, "extends"))
+    return _merge(base, table)
+
+
+def names(near=None) -> list[str]:
+    """The processes a proposal at `near` can use: the built-in ones and its project's."""
+    found = project.nearest(near) if near is not None else None
+    extra = [n for n in _project_tables(found) if n not in BUILTIN] if found else []
+    return [*BUILTIN, *extra]
+
+
+def get(name: str, near=None) -> Process:
+    """The process called `name`, as the project near `near` defines it (or the built-in)."""
+    found = project.nearest(near) if near is not None else None
+    if found is not None and name in _project_tables(found):
+        return _defined(found, name)
+    if name not in BUILTIN:
+        where = found.path if found else None
+        choices = names(near)
+        raise ConfigError(f"unknown process {name!r}{_suggest(name, choices)}; known: "
+                          f"{', '.join(choices)}", where,
+                          _line_of(found.text, "process") if found else None)
+    return builtin(name)
+
+
+def configured(near) -> str | None:
+    """The process the project's config file names (`process = "kep"`), or None."""
+    found = project.nearest(near)
+    if found is None:
+        return None
+    name = found.table.get("process")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError("process must be a process name, such as \"kep\"", found.path,
+                          _line_of(found.text, "process"))
+    return name.strip()
+
+
+# --- detection -----------------------------------------------------------------------------
+
+FRONT_RE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
+                      re.DOTALL)
+EP_TITLE_RE = re.compile(r"^#\s+(?:Draft\s*:\s*)?EP[-_ ]?(?:\d+|X+)\s*[:.\-–—]", re.I | re.M)
+EP_FILE_RE = re.compile(r"^EP[-_]?(?:\d+|TEMPLATE)(?:[-_.]|$)", re.IGNORECASE)
+RUST_RE = re.compile(r"^[-*]\s+Start Date\s*:", re.IGNORECASE | re.MULTILINE)
+GO_RE = re.compile(r"^(?:\*\*)?(?:Authors?\(s\)|Author\(s\)|Last updated)(?:\*\*)?\s*:",
+                   re.IGNORECASE | re.MULTILINE)
+EP_META_RE = re.compile(
+    r"^(?:[-*]\s+)?\*\*(?:Status|Authors?|Owners?|Created|Maturity)\s*:?\*\*\s*:?"
+    r"|^[-*]\s+(?:Status|Authors?|Owners?|Created|Maturity)\s*:",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _front_keys(text: str) -> set[str]:
+    m = FRONT_RE.match(text)
+    if not m:
+        return set()
+    return {fold(k) for k in re.findall(r"^([A-Za-z][\w\- ]*?)\s*:", m.group(1), re.M)}
+
+
+def _head(path: Path) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(settings.PROCESS_SNIFF_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def entry(folder: Path, process: Process | None = None) -> Path | None:
+    """The proposal file of a folder-per-proposal (`keps/sig-x/2727-grpc/README.md` when a
+    `kep.yaml` is beside it), or None when `folder` is not one."""
+    folder = Path(folder)
+    candidates = [process] if process else [builtin(n) for n in BUILTIN]
+    for p in candidates:
+        if p.layout != "folder":
+            continue
+        for name in p.entry_names:
+            f = folder / name
+            if f.is_file() and (not p.sidecars or any((folder / s).is_file()
+                                                      for s in p.sidecars)):
+                return f
+    return None
+
+
+def sniff(path) -> Process:
+    """The process a proposal looks like, from its text, its name and its folder."""
+    path = Path(path)
+    if path.is_dir():
+        found = entry(path)
+        return sniff(found) if found else builtin("generic")
+    folder = path.parent
+    for name in BUILTIN:
+        p = builtin(name)
+        if p.layout == "folder" and path.name in p.entry_names and \
+                any((folder / s).is_file() for s in p.sidecars):
+            return p
+    text = _head(path)
+    front = _front_keys(text)
+    if EP_FILE_RE.match(path.name) or EP_TITLE_RE.search(text):
+        return builtin("ep")
+    if front & {"api approvers", "tracking link"}:
+        return builtin("openshift")
+    if RUST_RE.search(text[:4000]):
+        return builtin("rust-rfc")
+    if GO_RE.search(text[:4000]) and not front:
+        return builtin("go-design")
+    if any(EP_FILE_RE.match(p.name) for p in _siblings(folder)):
+        return builtin("ep")  # a draft beside numbered EPs follows their process
+    if "creation date" in front and front & {"reviewers", "approvers"}:
+        return builtin("openshift")
+    if EP_META_RE.search(text[:4000]) or front & {"status", "authors", "maturity"}:
+        return builtin("ep")
+    return builtin("generic")
+
+
+def _siblings(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.suffix.lower() == ".md"][:1000]
+    except OSError:
+        return []
+
+
+def detect(path, override: str | None = None) -> Process:
+    """The process of the proposal at `path` (a file, or a proposal's folder): `override`
+    (--process), else the project's `process = "..."`, else `sniff()`."""
+    name = override or configured(path)
+    if name:
+        return get(name, near=path)
+    return sniff(path)
+
+
+# --- sidecars ------------------------------------------------------------------------------
+
+def sidecar_path(source: Path, process: Process) -> Path | None:
+    """The proposal's sidecar (kep.yaml), from its own folder only, or None."""
+    source = Path(source)
+    for name in process.sidecars:
+        f = source.parent / name
+        if f.is_file() and not f.is_symlink():
+            return f
+        if f.is_symlink():
+            target = f.resolve()
+            if target.parent == source.parent.resolve() and target.is_file():
+                return f
+    return None
+
+
+def read_sidecar(source: Path, process: Process) -> tuple[Path | None, dict]:
+    """(path, mapping) of the proposal's sidecar, or (None, {}). A sidecar outside the
+    proposal's folder is never read; too big or not YAML is a located InputError."""
+    import yaml  # only proposals with a sidecar need it
+
+    path = sidecar_path(source, process)
+    if path is None:
+        return None, {}
+    size = path.stat().st_size
+    if size > settings.MAX_SIDECAR_BYTES:
+        raise LimitError(f"{path.name} is {size} bytes, over the limit of "
+                         f"{settings.MAX_SIDECAR_BYTES}", path,
+                         hint="a metadata sidecar should be small")
+    text = path.read_bytes().decode("utf-8", "replace")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(f"{path.name} is not valid YAML: {problem}", path,
+                         mark.line + 1 if mark else None,
+                         hint="fix the YAML (a value with ': ' or '- [' needs quotes)") from None
+    if data is None:
+        return path, {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name} must be a mapping of keys to values", path, 1)
+    return path, data
