@@ -63,6 +63,9 @@ _TABLE = (
     # reading
     ("unreadable", "input", "error",
      "the file cannot be read as a proposal (encoding, size, YAML, pandoc)"),
+    ("front-matter-invalid", "input", "error",
+     "the YAML front matter does not parse (what reads line by line is used; the page shows "
+     "it as written)"),
     ("internal-error", "input", "error", "epdoc itself failed on the file (please report it)"),
     # reported while converting (epdoc build), configurable like the rest
     ("diagram", "build", "warning", "a mermaid diagram that could not be drawn (shown as code)"),

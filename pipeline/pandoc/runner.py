@@ -68,13 +68,18 @@ def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY
 YAML_RE = re.compile(r"YAML parse exception at line (\d+), column \d+,?\s*(.*)", re.S)
 
 
+class FrontMatterError(PandocError):
+    """pandoc could not parse the YAML front matter (the rest may still be read)."""
+
+
 def _error(stderr: str, cmd, code: int, path) -> PandocError:
     """A one-line, located message from pandoc's stderr."""
     m = YAML_RE.search(stderr)
     if m:
         detail = " ".join(m.group(2).split())
-        err = PandocError(f"the YAML front matter does not parse: {detail}", cmd, code,
-                          stderr, path=path)
+        err = FrontMatterError(f"the YAML front matter does not parse: {detail}", cmd, code,
+                               stderr, path=path)
+        err.detail = detail
         err.line = int(m.group(1)) + 1  # YAML lines start after the opening ---
         err.hint = "fix the YAML between the --- lines"
         return err
