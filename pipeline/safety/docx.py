@@ -4,8 +4,8 @@
   (pipeline/safety/pictures.py): a file inside the proposal's folder, a picture epdoc made itself
   (diagrams, the theme), or, with --allow-network, a remote one fetched without redirects.
   pandoc then runs with --sandbox and reads no file and no URL of its own. A picture epdoc
-  made (marked `OWN`: a diagram) that cannot be placed fails the proposal, located
-  (`cannot_place`); a proposal's own picture that is refused shows its alt text.
+  made (a diagram, marked on the AST) that is refused fails the proposal, located
+  (pipeline/safety/pictures.py); a proposal's own picture that is refused shows its alt text.
 - `remove_fields` (a DOCX post-processor): no field codes (INCLUDEPICTURE, INCLUDETEXT,
   DDEAUTO, ...) other than the page numbers epdoc adds (PAGE, NUMPAGES), no imported
   chunks, objects or controls, no linked (not embedded) picture and no external part other
@@ -23,7 +23,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from epdoc.pipeline.core import settings
-from epdoc.pipeline.core.errors import InputError, LimitError
+from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.safety import pictures as imagesafe
 from epdoc.pipeline.safety.fetcher import SafeFetcher
 
@@ -31,28 +31,6 @@ FIELDS_ALLOWED = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
 DROPPED = ("w:altChunk", "w:object", "w:control", "w:subDoc")
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BAD_TARGET_RE = re.compile(r"^\s*(javascript|vbscript|data|file):|^\s*(\\\\|//)", re.I)
-OWN = "epdoc-picture"  # attribute of a picture epdoc made: what it is ("diagram")
-LINE = "epdoc-line"  # and the line of what it was made from
-
-
-def own(elem) -> str | None:
-    """What epdoc made this picture as, or None for a proposal's own picture."""
-    return elem.attributes.get(OWN) or None
-
-
-def line_of(elem, ctx) -> int | None:
-    """The line of a picture: the one epdoc marked, else where the proposal writes it."""
-    line = elem.attributes.get(LINE, "")
-    return int(line) if line.isdigit() else ctx.where(elem)[0]
-
-
-def cannot_place(elem, ctx, why: str) -> InputError:
-    """The error for a picture of epdoc's own that the DOCX cannot show: the proposal
-    fails, never a picture silently lost."""
-    return InputError(f"{own(elem)} {pf.stringify(elem).strip()!r} cannot be placed in the "
-                      f"DOCX: {why}", path=ctx.source, line=line_of(elem, ctx),
-                      hint="epdoc drew it: empty epdoc's cache folders and build again; if it "
-                      "happens again, please report it")
 
 
 def trusted_roots(theme, options) -> list[Path]:
@@ -94,8 +72,9 @@ def embed_images(doc, document, options, theme) -> None:
         try:
             pic, _name = picture(elem.url, src_dir, trusted, options)
         except imagesafe.Refused as e:
-            if own(elem):
-                raise cannot_place(elem, ctx, str(e)) from None
+            if imagesafe.own(elem.attributes):
+                raise imagesafe.cannot_place(elem.attributes, pf.stringify(elem).strip(),
+                                             "DOCX", str(e), ctx.source) from None
             ctx.report("warning", "image-missing",
                        f"image {elem.url[:60]!r} not included in DOCX: {e}", elem)
             alt = pf.stringify(elem).strip() or "image"

@@ -200,6 +200,31 @@ def decode_data_url(url: str) -> tuple[str, bytes]:
     return media, data
 
 
+# --- pictures epdoc made itself --------------------------------------------------------
+
+OWN = "epdoc-picture"  # AST attribute of a picture epdoc made: what it is ("diagram")
+LINE = "epdoc-line"  # and the line of what it was made from
+
+
+def own(attributes: dict) -> str | None:
+    """What epdoc made a picture as (its AST attributes), or None for a proposal's own."""
+    return attributes.get(OWN) or None
+
+
+def line_of(attributes: dict) -> int | None:
+    line = attributes.get(LINE, "")
+    return int(line) if line.isdigit() else None
+
+
+def cannot_place(attributes: dict, alt: str, where: str, why: str, path=None) -> InputError:
+    """A picture epdoc made that a format cannot place fails the proposal, at the line of
+    what it was made from: never a picture silently lost."""
+    return InputError(f"{own(attributes)} {alt!r} cannot be placed in the {where}: {why}",
+                      path=path, line=line_of(attributes),
+                      hint="epdoc drew it: empty epdoc's cache folders and build again; if it "
+                      "happens again, please report it")
+
+
 # --- what a picture is ---------------------------------------------------------------
 
 _checked: dict[tuple, Picture] = {}

@@ -4,14 +4,14 @@ other one the PNG. Every SVG (a proposal's own, a mermaid diagram) is framed at 
 proportions, fitted to the text area, never stretched.
 
 - `diagrams`: mermaid diagrams as SVG pictures (pipeline/diagrams/pictures.py), marked as
-  epdoc's own with their line.
+  epdoc's own with their line (render/diagrams.py).
 - `frame_and_fallback` (after the pictures are embedded, before pandoc): each SVG picture gets
   its frame (width and height, which pandoc writes as the extents) and its PNG, drawn from the
   checked SVG (pipeline/safety/raster.py) at `SVG_RASTER_SCALE` times its frame.
 - `png_fallbacks` (the DOCX post-processor run right after the DOCX is cleaned): each SVG
   blip that pandoc wrote points at its PNG.
 
-A diagram that cannot be placed fails the proposal, located (pipeline/safety/docx.py); a
+A diagram that cannot be placed fails the proposal, located (pipeline/safety/pictures.py); a
 proposal's own SVG that cannot be drawn as a PNG keeps its SVG, with a warning at its line.
 """
 
@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from epdoc.pipeline.config import fonts, pagebox
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.diagrams import pictures as diagram_pictures
+from epdoc.pipeline.render import diagrams as render_diagrams
 from epdoc.pipeline.safety import docx as docxsafe
 from epdoc.pipeline.safety import pictures as imagesafe
 from epdoc.pipeline.safety import raster
@@ -49,25 +50,9 @@ PRINT_HEIGHT = 0.85  # of the text area's height at most (pictures_fit_the_page)
 
 def diagrams(doc, document, options) -> None:
     """Each mermaid diagram as pipeline/diagrams/pictures.py places it in a DOCX (its size,
-    a landscape page, or parts), the whole diagram's PNG turned into its SVG with that PNG
-    kept as the fallback; every picture marked as epdoc's own with the line of its fence."""
-    ctx = document.context
-
-    def act(elem, _doc):
-        if not (isinstance(elem, pf.Div) and diagram_pictures.MARK in elem.classes):
-            return None
-        line = elem.attributes.get("line", "")
-
-        def mark(el, _d):
-            if isinstance(el, pf.Image):
-                el.attributes[docxsafe.OWN] = "diagram"
-                el.attributes[docxsafe.LINE] = line
-
-        out = diagram_pictures.convert(elem, ctx, options, with_svg)
-        out.walk(mark)
-        return out
-
-    doc.walk(act)
+    a landscape page, or parts), each picture as its SVG with the PNG drawn of it kept as
+    the fallback, marked as epdoc's own (render/diagrams.py)."""
+    render_diagrams.place(doc, document, options, with_svg)
 
 
 def with_svg(rendered, source, options):
@@ -197,13 +182,14 @@ def frame_and_fallback(doc, document, options, theme) -> None:
             scale = PX_PER_IN * settings.SVG_RASTER_SCALE
             return raster.png(svg, w * scale, h * scale, options, faces)
         except (raster.RasterError, imagesafe.Refused) as e:
-            if docxsafe.own(elem):
+            if imagesafe.own(elem.attributes):
                 what = f"its PNG {drawn}" if drawn else "no PNG of it"
-                raise docxsafe.cannot_place(elem, ctx, f"{what}: {e}") from None
+                raise imagesafe.cannot_place(elem.attributes, pf.stringify(elem).strip(),
+                                             "DOCX", f"{what}: {e}", ctx.source) from None
             ctx.report("warning", "image-missing",
                        f"SVG picture {pf.stringify(elem).strip() or 'image'!r} has no PNG in "
                        f"the DOCX (viewers without SVG show nothing): {e}",
-                       line=docxsafe.line_of(elem, ctx))
+                       elem=elem)
             return None
 
     def action(elem, _doc):
@@ -218,8 +204,8 @@ def frame_and_fallback(doc, document, options, theme) -> None:
             png = fallback(elem, svg, w, h)
             if png is not None:
                 pngs[key] = png
-        for attr in (docxsafe.OWN, docxsafe.LINE, FALLBACK):
-            elem.attributes.pop(attr, None)
+        render_diagrams.unmark(elem)
+        elem.attributes.pop(FALLBACK, None)
         elem.attributes["width"] = f"{w:.4f}in"
         elem.attributes["height"] = f"{h:.4f}in"
         return None

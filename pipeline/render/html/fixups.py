@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from epdoc.filters import links, tasks
 from epdoc.pipeline.diagrams import pictures
+from epdoc.pipeline.render import diagrams
 
 
 def apply(doc, document, options, ext: str = "html") -> None:
     """`ext`: the format sibling links point at (html, or pdf for the PDF)."""
     tasks.as_spans(doc)
-    pictures.as_svg(doc, document, options)
+    diagrams.place(doc, document, options, pictures.svg_block)  # marked: html/page.py checks
     links.rewrite_all(doc, ext)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import json
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from epdoc import __version__
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.reading import depth
 from epdoc.pipeline.reading.document import Document, load_doc
-from epdoc.pipeline.render import status
+from epdoc.pipeline.render import diagrams, status
 from epdoc.pipeline.safety import html as sanitize
 from epdoc.pipeline.safety import pictures as imagesafe
 
@@ -46,6 +47,7 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     """(highlighting CSS, sanitized body HTML) for a document AST. `place(path, bytes)`
     copies each local picture shown and gives the path the page uses (render/html/copies.py);
     without it, pictures keep their paths."""
+    made = own_pictures(doc)
     data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
     args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",
             f"--template={theme.root / 'templates' / 'body.pandoc'}",
@@ -57,8 +59,26 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     images = imagesafe.HtmlImages(src_dir, options, place)
     body = images.remote_as_links(sanitize.clean(body, img_src=images))
     images.check(path)  # a picture over a limit fails the proposal
+    for url, marks, alt in made:  # and one epdoc made that the page lost
+        if html.escape(url) not in body and url not in body:
+            raise imagesafe.cannot_place(marks, alt, "page", "the sanitizer refused it", path)
     depth.check_html(body, getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH), path)
     return css, body
+
+
+def own_pictures(doc) -> list[tuple[str, dict, str]]:
+    """(URL, marks, alt text) of each picture epdoc made (render/diagrams.py), its marks
+    taken off."""
+    made = []
+
+    def action(elem, _doc):
+        if isinstance(elem, pf.Image):
+            marks = diagrams.unmark(elem)
+            if marks:
+                made.append((elem.url, marks, pf.stringify(elem).strip()))
+
+    doc.walk(action)
+    return made
 
 
 def syntax_definitions(theme) -> list[str]:
