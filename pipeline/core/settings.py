@@ -26,6 +26,7 @@ MAX_SIDECAR_BYTES = 256 * 1024  # a proposal's metadata sidecar (kep.yaml)
 PROCESS_SNIFF_BYTES = 16 * 1024  # read from a proposal to tell its process
 MAX_DIAGRAM_SOURCE = 50_000  # characters of one mermaid diagram; a bigger one is refused
 DIAGRAM_TIMEOUT = 60.0  # seconds per diagram
+MAX_REVIEWED_DOCX_PART = 64 * 1024 * 1024  # one XML part of a DOCX read back (epdoc comments)
 SVG_RASTER_MAX_PIXELS = 4_000_000  # the PNG a DOCX shows where SVG is not read
 SVG_RASTER_SCALE = 2.0  # that PNG's pixels per CSS pixel of the picture's frame
 SVG_RASTER_TIMEOUT = 20.0  # seconds to draw one such PNG

@@ -14,7 +14,7 @@ import panflute as pf
 from epdoc.pipeline.core import atomic, reproducible
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.render import Writer
-from epdoc.pipeline.render.docx import fixups, pictures, reference
+from epdoc.pipeline.render.docx import fixups, pictures, reference, sourcemap
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.safety import docx as docxsafe
 
@@ -49,6 +49,7 @@ def postprocess(func):
 
 # first of all: no field codes or external parts but those epdoc adds after this
 postprocess(docxsafe.remove_fields)
+postprocess(sourcemap.hide_source_lines)
 postprocess(pictures.png_fallbacks)  # then every later step finds a picture in each blip
 
 
@@ -78,6 +79,7 @@ def set_properties(d, document, options) -> None:
     p.category = "Enhancement Proposal"
     p.last_modified_by = "epdoc"
     p.comments = ""
+    p.identifier = fits(document.source.name)  # which proposal (epdoc comments reads it)
     created, updated = _date(rec.created), _date(rec.updated)
     if created:
         p.created = created
@@ -117,6 +119,7 @@ class DocxWriter(Writer):
 
     def render(self, document) -> bytes:
         doc = page.copy_doc(document)
+        sourcemap.mark(doc, document)  # hidden bookmarks to source lines (epdoc comments)
         fixups.apply(doc, document, self.options)
         # pictures as data: URLs of checked bytes; pandoc itself reads nothing (--sandbox)
         docxsafe.embed_images(doc, document, self.options, self.theme)
