@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 from pathlib import Path
 
@@ -90,6 +91,8 @@ def length_in(value, reference_in: float | None = None) -> float | None:
     if not m:
         return None
     number, unit = float(m.group(1)), m.group(2).lower()
+    if not math.isfinite(number):
+        return None
     if unit == "%":
         return number / 100 * reference_in if reference_in else None
     scale = INCHES.get(unit)
@@ -102,7 +105,8 @@ def view_box(root) -> tuple[float, float] | None:
         box = [float(v) for v in parts]
     except ValueError:
         return None
-    return (box[2], box[3]) if len(box) == 4 and box[2] > 0 and box[3] > 0 else None
+    ok = len(box) == 4 and all(math.isfinite(v) for v in box) and box[2] > 0 and box[3] > 0
+    return (box[2], box[3]) if ok else None
 
 
 def natural(svg: bytes) -> tuple[float, float]:
@@ -139,7 +143,7 @@ def frame(svg: bytes, attributes: dict, text_box: tuple[float, float]) -> tuple[
         w, h = text_w, text_w / ratio
     if h > text_h * PRINT_HEIGHT:
         w, h = text_h * PRINT_HEIGHT * ratio, text_h * PRINT_HEIGHT
-    return w, h
+    return max(w, 1 / PX_PER_IN), max(h, 1 / PX_PER_IN)  # a line, at the thinnest
 
 
 # --- PNG fallbacks ---------------------------------------------------------------------------
