@@ -26,6 +26,14 @@ def add_arguments(p):
                         "nearest one above each proposal)")
     p.add_argument("--list-rules", action="store_true",
                    help="list the rule codes, their severities and meanings, and exit")
+    p.add_argument("--changed-since", metavar="GIT_REF",
+                   help="check only proposals changed since GIT_REF (and those that link to a "
+                        "changed file); the checks across files (one id used twice) still "
+                        "cover every proposal given")
+    p.add_argument("--baseline", type=Path, metavar="FILE",
+                   help="known findings (from --write-baseline) that do not count; new ones do")
+    p.add_argument("--write-baseline", type=Path, metavar="FILE",
+                   help="write every finding of this run to FILE as the baseline, and exit 0")
 
 
 def run(args) -> int:
@@ -42,8 +50,41 @@ def run(args) -> int:
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     config = linter.load_file(args.config) if args.config else None
-    report = linter.lint(sources(args.paths), config=config)
+    files = sources(args.paths)
+    report = linter.lint(files, config=config)
+    if args.changed_since:
+        from epdoc.pipeline.batch.selection import changed_files, select_changed
+
+        only_changed(report, select_changed(files, changed_files(args.changed_since)))
+    if args.write_baseline:
+        from epdoc.pipeline.lint import baseline
+
+        n = baseline.write(args.write_baseline, report)
+        print(f"wrote {n} findings to {args.write_baseline}")
+        return 0
+    note = ""
+    if args.baseline:
+        from epdoc.pipeline.lint import baseline
+
+        hidden, fixed = baseline.apply(report, args.baseline)
+        note = f"{hidden} known findings in the baseline {args.baseline}" + \
+            (f"; {fixed} of its findings are fixed (write it again)" if fixed else "")
     print(output.FORMATS[fmt](report), flush=True)
+    if note and fmt == "text":
+        print(note)
     if report.count("error") or (args.strict and report.count("warning")):
         return 1
     return 0
+
+
+ACROSS_FILES = {"id-duplicate"}  # the checks across the run (lint.duplicates)
+
+
+def only_changed(report, picked) -> None:
+    """Keep the findings of the `picked` files, and the checks across files for all."""
+    chosen = {Path(p) for p in picked}
+    for source in list(report.diagnostics):
+        if source not in chosen:
+            report.diagnostics[source] = [d for d in report.diagnostics[source]
+                                          if d.code in ACROSS_FILES]
+    report.files = [f for f in report.files if f in chosen or report.diagnostics.get(f)]
