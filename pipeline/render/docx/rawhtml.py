@@ -211,8 +211,15 @@ class Converter:
         for block in ast["blocks"]:
             if block.get("t") == "Div" and block["c"][0][0].startswith(f"{self.nonce}-g"):
                 read[block["c"][0][0]] = block
+        try:  # all at once; one by one only when panflute refuses one
+            loaded = {b.identifier: b for b in load_doc({**ast, "blocks": list(read.values())})
+                      .content}
+        except (ValueError, TypeError, IndexError, KeyError):
+            loaded = None
         for n, g in reversed(list(enumerate(groups))):  # right to left within a list
-            self.place(g, self.load(ast, read.get(f"{self.nonce}-g{n}"), g))
+            key = f"{self.nonce}-g{n}"
+            self.place(g, loaded.get(key) if loaded is not None
+                       else self.load(ast, read.get(key), g))
 
     def load(self, ast: dict, block: dict | None, g: _Group):
         """The group's blocks as panflute elements; what panflute cannot hold (pandoc
@@ -277,17 +284,19 @@ class Converter:
         holder = pf.Div(*blocks)
         first = next(x for x in getattr(g.parent, g.name)[g.start:g.end] if _raw(x))
         self.line = self.places.of(first)[0]
-        holder.walk(self.picture)
         placed = set()
 
-        def fill(elem, _doc):
+        def action(elem, doc):
+            """Bottom-up: a slot gets its markdown back (not walked again: its pictures
+            were checked by filters/images.py), then what holds it gets its meaning."""
             if isinstance(elem, (pf.Div, pf.Span)) and elem.identifier in g.slots:
                 placed.add(elem.identifier)
                 return list(g.slots[elem.identifier])
-            return None
+            if isinstance(elem, pf.Image):
+                return self.picture(elem, doc)
+            return _meaning(elem, doc)
 
-        holder.walk(fill)
-        holder.walk(_meaning)
+        holder.walk(action)
         blocks = list(holder.content)
         # a slot the HTML parser moved out of reach: its markdown still shows, after
         lost = [x for key, items in g.slots.items() if key not in placed for x in items]
