@@ -125,6 +125,15 @@ def test_what_the_docx_cannot_show_keeps_its_text_with_a_located_warning(documen
     assert err.count("html-dropped") == 1
 
 
+def test_what_the_html_page_refuses_never_reaches_the_docx(document, built):
+    p = paragraph(document, "Refused parts:")
+    assert "[image refused: a local file]" in p.text and "a script link" in p.text
+    assert not p.hyperlinks
+    targets = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert not [t for t in targets if t.startswith(("javascript:", "file:"))], targets
+    assert f"{STEM}.md:{line_of('file:///etc/passwd')}:" in built[1].stderr
+
+
 def test_html_and_pdf_still_show_the_raw_html(built):
     out = built[0]
     page = lxml_html.fromstring((out / f"{STEM}.html").read_bytes())

@@ -263,7 +263,10 @@ class Converter:
                 tag = "div" if g.block else "span"
                 pieces.append(f'<{tag} id="{slot}"></{tag}>')
             g.slots[slot].append(item)
-        return _as_divs(sanitize.clean("".join(pieces)))
+        clean = sanitize.clean("".join(pieces))
+        if "<img" in clean:  # one whose source the sanitizer refused: its alt text, as on the page
+            clean = imagesafe.HtmlImages(self.ctx.source_dir, self.options).remote_as_links(clean)
+        return _as_divs(clean)
 
     def check(self, raw, stack: list[str]) -> list[str]:
         """A located warning for each element the DOCX cannot show; the tags still open."""
