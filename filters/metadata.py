@@ -1,27 +1,32 @@
 #!/usr/bin/env python3
-"""Lift the metadata (front matter, bold-key paragraph or bullet list) into one record,
-remove it from the body, and put one metadata table right after the title."""
+"""Lift the metadata (front matter, bold-key paragraph or bullet list, a header list, a
+sidecar such as kep.yaml) into one record, remove it from the body, and put one metadata
+table right after the title. The proposal's process (pipeline/config/process.py) says where
+metadata lives, how ids read, its statuses and its extra fields."""
 
+import re
 from pathlib import Path
 
 import panflute as pf
 
+from epdoc.pipeline.config import process as processes
 from epdoc.pipeline.core import context
+from epdoc.pipeline.core.diagnostics import Diagnostic
+from epdoc.pipeline.core.errors import EpdocError
 from epdoc.pipeline.core.record import (
     DRAFT_PREFIX_RE,
     PEOPLE,
-    TITLE_ID_RE,
     Proposal,
-    canonical_key,
     clean_value,
-    format_id,
-    id_from_filename,
     is_placeholder,
+    read_date,
     split_people,
     split_status,
 )
 
 LINE_BREAKS = (pf.SoftBreak, pf.LineBreak)
+BR_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
+MAX_SIDECAR_VALUES = 1000  # strings taken from one sidecar (YAML aliases can repeat a lot)
 ROWS = (
     ("id", "ID"), ("status", "Status"), ("maturity", "Maturity"), ("authors", "Authors"),
     ("reviewers", "Reviewers"), ("approvers", "Approvers"), ("editor", "Editor"),
@@ -30,22 +35,33 @@ ROWS = (
 
 
 class MetaEntry:
-    """One metadata key as written: its text value(s), inlines to show, and its line."""
+    """One metadata key as written: its text value(s), inlines to show, and its line; `name`
+    is the record (or process) field it gives, `file` the sidecar it comes from."""
 
-    def __init__(self, key, values, inlines, line=None, column=None, is_list=False):
+    def __init__(self, key, values, inlines, line=None, column=None, is_list=False, name=None,
+                 file=None):
         self.key, self.values, self.inlines = key, values, inlines
         self.is_list = is_list
         self.line, self.column = line, column
+        self.name, self.file = name, file
 
     @property
     def text(self) -> str:
         return ", ".join(v for v in self.values if v)
 
 
+def _is_break(el) -> bool:
+    return isinstance(el, LINE_BREAKS) or (
+        isinstance(el, pf.RawInline) and el.format == "html" and bool(BR_RE.match(el.text)))
+
+
 def _split_lines(inlines):
     line = []
     for el in inlines:
-        if isinstance(el, LINE_BREAKS):
+        if _is_break(el):
+            if not line and isinstance(el, pf.SoftBreak):
+                continue  # the break after a <br>
+
             yield line
             line = []
         else:
@@ -53,7 +69,33 @@ def _split_lines(inlines):
     yield line
 
 
-def _key_value(line):
+def _plain_key(line, known):
+    """`Feature Name: value` or `Discussion at URL`: (key, value inlines) when the words
+    before the colon (or before `at`) are a key `known` accepts, else None."""
+    words = []
+    for i, el in enumerate(line[:16]):
+        if isinstance(el, pf.Space):
+            words.append(" ")
+            continue
+        if not isinstance(el, pf.Str):
+            return None
+        text = el.text
+        if ":" in text:
+            before, _, after = text.partition(":")
+            key = ("".join(words) + before).strip()
+            if not key or not known(key):
+                return None
+            rest = ([pf.Str(after)] if after else []) + list(line[i + 1:])
+            return key, rest
+        words.append(text)
+        key = "".join(words).strip()
+        if key.lower().endswith(" at") and known(key) and i + 1 < len(line) \
+                and isinstance(line[i + 1], pf.Space):
+            return key, list(line[i + 1:])
+    return None
+
+
+def _key_value(line, proc=None):
     """`**Key**: value`, `**Key:** value` or `Key: value` -> (key, value inlines) or None."""
     line = list(line)
     while line and isinstance(line[0], pf.Space):
@@ -74,46 +116,66 @@ def _key_value(line):
         strong = True
     elif isinstance(first, pf.Str) and first.text.endswith(":") and len(first.text) > 1:
         key, rest, strong = first.text[:-1], line[1:], False
+    elif proc is not None and _plain_words(proc):
+        kv = _plain_key(line, lambda k: len(k.split()) <= 4)  # any short key: kept in extra
+        if kv is None:
+            return None
+        (key, rest), strong = kv, False
     else:
         return None
     while rest and isinstance(rest[0], pf.Space):
         rest = rest[1:]
-    if not key or (not strong and canonical_key(key) is None):
+    if not key:
+        return None
+    if not strong and _name(key, proc) is None and not (proc is not None and _plain_words(proc)):
         return None
     return key, rest
 
 
-def _block_entries(block, ctx):
+def _plain_words(proc) -> bool:
+    """Whether the process writes keys of several plain words (a Rust or Go header)."""
+    return "header-list" in proc.metadata or "lines" in proc.metadata
+
+
+def _name(key, proc):
+    return proc.canonical(key) if proc is not None else processes.canonical_key(key)
+
+
+def _entry(key, rest, line, column, proc):
+    value = pf.stringify(pf.Plain(*rest)).strip() if rest else ""
+    return MetaEntry(key, [value], rest, line, column, name=_name(key, proc))
+
+
+def _block_entries(block, ctx, proc=None):
     """Entries of a metadata paragraph or bullet list, or None if it is not one."""
     line0, col0 = ctx.where(block)
     entries = []
     if isinstance(block, pf.Para):
         for i, line in enumerate(_split_lines(block.content)):
-            kv = _key_value(line)
+            kv = _key_value(line, proc)
             if kv is None:
                 return None
             key, rest = kv
-            entries.append(MetaEntry(key, [pf.stringify(pf.Plain(*rest)).strip()], rest,
-                                 line0 + i if line0 else None, col0))
+            entries.append(_entry(key, rest, line0 + i if line0 else None, col0, proc))
     elif isinstance(block, pf.BulletList):
         for item in block.content:
             if len(item.content) != 1 or not isinstance(item.content[0], (pf.Plain, pf.Para)):
                 return None
             plain = item.content[0]
-            kv = _key_value(plain.content)
+            kv = _key_value(plain.content, proc)
             if kv is None:
                 return None
             key, rest = kv
             line, col = ctx.where(plain)
-            entries.append(MetaEntry(key, [pf.stringify(pf.Plain(*rest)).strip()], rest, line, col))
+            entries.append(_entry(key, rest, line, col, proc))
     else:
         return None
-    if not any(canonical_key(e.key) for e in entries):
+    if not any(e.name for e in entries):
         return None
     return entries
 
 
-def _meta_entries(doc):
+def _meta_entries(doc, proc=None):
     entries = []
     for key, value in doc.metadata.content.items():
         if isinstance(value, pf.MetaList):
@@ -128,76 +190,199 @@ def _meta_entries(doc):
         else:
             values = [pf.stringify(value).strip()]
             inlines = [pf.Str(values[0])]
-        entries.append(MetaEntry(key, values, inlines, is_list=isinstance(value, pf.MetaList)))
+        entries.append(MetaEntry(key, values, inlines, is_list=isinstance(value, pf.MetaList),
+                                 name=_name(key, proc)))
     return entries
 
 
-def _find_title(doc):
-    """The first level-1 heading before any other heading, or None."""
+def _texts(value, out, depth=0):
+    """The strings of one YAML value, flattened (a mapping's items as `key: value`)."""
+    if len(out) >= MAX_SIDECAR_VALUES or depth > 8:
+        return out
+    if isinstance(value, dict):
+        if "name" in value and not isinstance(value["name"], (dict, list)):
+            out.append(str(value["name"]))  # feature-gates: - name: X, components: [...]
+        else:
+            for k, v in value.items():
+                if isinstance(v, (dict, list)):
+                    _texts(v, out, depth + 1)
+                elif v is not None:
+                    out.append(f"{k}: {v}")
+    elif isinstance(value, list):
+        for v in value:
+            _texts(v, out, depth + 1)
+    elif value is not None:
+        out.append("true" if value is True else "false" if value is False else str(value))
+    return out
+
+
+def _sidecar_entries(ctx, proc):
+    """Entries of the proposal's sidecar (kep.yaml); a broken one is a located error."""
+    try:
+        path, data, lines = processes.read_sidecar(ctx.source, proc)
+    except (EpdocError, OSError) as exc:
+        where = getattr(exc, "path", None) or ctx.source
+        message = getattr(exc, "message", None) or str(exc)
+        ctx.diagnostics.append(Diagnostic(
+            str(where), getattr(exc, "line", None), 1 if getattr(exc, "line", None) else None,
+            "error", "sidecar-invalid",
+            f"{message}; its metadata is not used (fix it: epdoc reads it as YAML)"))
+        return []
+    entries = []
+    for key, value in data.items():
+        key = str(key)
+        values = _texts(value, [])
+        is_list = isinstance(value, (list, dict))
+        inlines = [pf.Str(", ".join(v for v in values if v))] if values else []
+        entries.append(MetaEntry(key, values, inlines, lines.get(key), 1 if key in lines else
+                                 None, is_list, _name(key, proc), path))
+    return entries
+
+
+def _find_title(doc, proc=None):
+    """The first level-1 heading before any other heading, or None; for a process naming its
+    sections, a level-1 heading that is one of them is not a title."""
     for block in doc.content:
         if isinstance(block, pf.Header):
-            return block if block.level == 1 else None
+            if block.level != 1:
+                return None
+            if proc is not None and proc.sections_set and _is_section(block, proc):
+                return None
+            return block
     return None
 
 
-def _lift_blocks(doc, ctx, start):
-    """Metadata blocks between the title and the first heading: their entries, removed."""
+def _is_section(block, proc) -> bool:
+    text = pf.stringify(block).strip().lower()
+    return any(text == n.lower() for name, aliases in proc.sections for n in (name, *aliases))
+
+
+def _lift_blocks(doc, ctx, start, proc=None):
+    """Metadata blocks between the title and the first heading: their entries, removed. A
+    process with metadata `lines` (a Go design) reads every paragraph up to the first
+    heading, keeping the ones that are not metadata."""
+    lines = proc is not None and "lines" in proc.metadata
     entries = []
     i = start
     while i < len(doc.content):
         block = doc.content[i]
         if isinstance(block, pf.Header):
             break
-        found = _block_entries(block, ctx)
+        found = _block_entries(block, ctx, proc)
         if found is not None:
             entries.extend(found)
             del doc.content[i]
             if entries and i < len(doc.content) and isinstance(doc.content[i], pf.Header):
                 break
             continue
-        if entries:
+        if entries and not lines:
             break
         i += 1
     return entries
 
 
-def build_record(source, title_text, entries):
-    """The Proposal record from the title text and the metadata entries as written."""
+def _number(text, pattern) -> int | None:
+    m = re.search(pattern, text, re.IGNORECASE) if pattern else None
+    if m and m.groups() and m.group(1) and m.group(1).isdigit():
+        return int(m.group(1))
+    return None
+
+
+def _key_number(entry, proc) -> int | None:
+    """The number a key gives: `EP-004` (the title's form), `2727`, or a link's last number
+    (`[rust-lang/rfcs#1683](https://github.com/rust-lang/rfcs/pull/1683)`)."""
+    m = re.match(proc.title_prefix, entry.text + ":", re.IGNORECASE) if proc.title_prefix \
+        else None
+    if m and (m.groupdict().get("number") or "").isdigit():
+        return int(m.group("number"))
+    if entry.name != "id":
+        m = re.search(r"(\d+)\D*$", entry.text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _read_id(rec, proc, source, title_number, fields, by_key):
     stem = Path(source).stem if source else ""
+    folder = Path(source).parent.name if source else ""
+    for where in proc.id_from:
+        number = None
+        if where == "title":
+            number = title_number
+        elif where == "file":
+            number = _number(stem, proc.id_pattern)
+        elif where == "folder":
+            number = _number(folder, proc.id_pattern)
+        elif where == "key":
+            for entry in (fields.get("id"), *(by_key.get(k) for k in proc.id_keys)):
+                number = _key_number(entry, proc) if entry and entry.text else None
+                if number is not None:
+                    break
+        if number is not None:
+            rec.number, rec.id = number, proc.format_id(number)
+            return
+
+
+def _field_value(f, entry, proc):
+    if f.kind == "people":
+        return split_people(entry.values) or None
+    if f.kind == "date":
+        return read_date(entry.text, proc.date_formats) or clean_value(entry.text)
+    links = []
+    pf.Plain(*entry.inlines).walk(
+        lambda e, _d: links.append(e.url) if isinstance(e, pf.Link) else None)
+    if f.kind in ("list", "link") and (entry.is_list or len(entry.values) > 1):
+        values = [v for v in (clean_value(x) for x in entry.values) if v]
+        return values or None
+    if f.kind == "link" and len(links) == 1:
+        return links[0]
+    value = clean_value(entry.text)
+    return [value] if value and f.kind == "list" else value
+
+
+def build_record(source, title_text, entries, proc=None):
+    """The Proposal record from the title text and the metadata entries as written."""
+    proc = proc or processes.builtin("ep")
     rec = Proposal(source=str(Path(source).name) if source else "<stdin>")
     fields = {}
     for e in entries:
-        name = canonical_key(e.key)
+        name = e.name if e.name is not None else proc.canonical(e.key)
         if name is None:
             rec.extra[e.key] = e.values if e.is_list else e.text
         elif name not in fields:
             fields[name] = e
     draft_prefix = False
     title = None
+    title_number = None
     if title_text:
         title = title_text.strip()
         m = DRAFT_PREFIX_RE.match(title)
         if m:
             draft_prefix, title = True, m.group(1).strip()
-        m = TITLE_ID_RE.match(title)
+        m = re.match(proc.title_prefix, title, re.IGNORECASE) if proc.title_prefix else None
         if m:
-            digits = m.group(2)
+            digits = m.groupdict().get("number") or ""
             if digits.isdigit():
-                rec.number = int(digits)
-                rec.id = format_id(rec.number)
-            title = m.group(3).strip()
-    if rec.id is None:
-        rec.id, rec.number = id_from_filename(stem)
-    if rec.id is None and "id" in fields:
-        m = TITLE_ID_RE.match(fields["id"].text + ":")
-        if m and m.group(2).isdigit():
-            rec.number = int(m.group(2))
-            rec.id = format_id(rec.number)
-    if not title and "title" in fields:
-        title = fields["title"].text
+                title_number = int(digits)
+            if proc.strip_title:
+                title = m.group("rest").strip()
+    by_key = {}
+    for e in entries:
+        by_key.setdefault(processes.fold(e.key), e)
+    _read_id(rec, proc, source, title_number, fields, by_key)
+    if not title:
+        for key in proc.title_from:
+            entry = fields.get(key)
+            if key == "file" and source:
+                title = _stem_title(source, proc)
+            elif entry is not None and clean_value(entry.text):
+                title = entry.text.strip().strip("`")
+            if title:
+                break
     rec.title = clean_value(title) if title else None
     status = fields.get("status")
-    rec.status, rec.status_note = split_status(status.text if status else None)
+    rec.status, rec.status_note = split_status(status.text if status else None,
+                                               proc.statuses or ())
     if rec.status is None and draft_prefix:
         rec.status = "Draft"
     for name in PEOPLE:
@@ -205,7 +390,10 @@ def build_record(source, title_text, entries):
             setattr(rec, name, split_people(fields[name].values))
     for name in ("maturity", "created", "updated"):
         if name in fields:
-            setattr(rec, name, clean_value(fields[name].text))
+            value = clean_value(fields[name].text)
+            if name != "maturity":
+                value = read_date(value, proc.date_formats) or value
+            setattr(rec, name, value)
     if "editor" in fields:
         editors = split_people(fields["editor"].values)
         rec.editor = ", ".join(editors) if editors else None
@@ -213,6 +401,12 @@ def build_record(source, title_text, entries):
         value = clean_value(fields["superseded_by"].text)
         if value:
             rec.extra["superseded_by"] = value
+    for f in proc.fields:
+        entry = fields.get(f.name)
+        if entry is not None:
+            value = _field_value(f, entry, proc)
+            if value:
+                rec.extra[f.name] = value
     return rec, fields
 
 
@@ -234,15 +428,22 @@ def _display(rec, name, fields):
     inlines = list(entry.inlines)
     if not value:
         return [pf.Span(*inlines, classes=["placeholder"])]
+    if name in ("created", "updated") and value != clean_value(entry.text):
+        return [pf.Str(value)]  # read into ISO from the form written
     return inlines
 
 
-def metadata_table(rec, fields, extra_entries):
+def metadata_table(rec, fields, extra_entries, proc=None):
     rows = []
+    labels = proc.labels if proc is not None else {}
     for name, label in ROWS:
         shown = _display(rec, name, fields)
         if shown:
-            rows.append((label, shown))
+            rows.append((labels.get(name, label), shown))
+    for f in proc.fields if proc is not None else ():
+        entry = fields.get(f.name)
+        if entry is not None and f.name in rec.extra:
+            rows.append((f.label, list(entry.inlines)))
     for e in extra_entries:
         if e.text:
             rows.append((e.key, list(e.inlines)))
@@ -272,10 +473,21 @@ def _set_doc_meta(doc, rec, display_title, entries_from_front):
         doc.metadata["keywords"] = pf.MetaList(*[pf.MetaString(k) for k in keywords])
 
 
+def process_of(ctx):
+    """The proposal's process: --process, else the project's, else what it looks like."""
+    override = getattr(ctx.options, "process", None)
+    if ctx.source is None:
+        return processes.get(override) if override else processes.builtin("ep")
+    return processes.detect(ctx.source, override)
+
+
 def prepare(doc):
     ctx = context.of(doc)
-    front = _meta_entries(doc)
-    title_block = _find_title(doc)
+    proc = process_of(ctx)
+    ctx.process = proc
+    front = _meta_entries(doc, proc)
+    side = _sidecar_entries(ctx, proc) if proc.sidecars and ctx.source else []
+    title_block = _find_title(doc, proc)
     title_text = pf.stringify(title_block).strip() if title_block else None
     start = 0
     if title_block is not None:
@@ -283,17 +495,31 @@ def prepare(doc):
         ctx.title_pos = ctx.where(title_block)
         ctx.title_id = title_block.identifier  # its anchor, for lint
         del doc.content[start]
-    lifted = _lift_blocks(doc, ctx, start)
-    entries = front + lifted
-    rec, fields = build_record(ctx.source, title_text, entries)
-    display_title = title_text or rec.title or (ctx.source.stem if ctx.source else "Untitled")
+    lifted = _lift_blocks(doc, ctx, start, proc)
+    entries = front + side + lifted
+    rec, fields = build_record(ctx.source, title_text, entries, proc)
+    display_title = title_text or rec.title or _stem_title(ctx.source, proc) or "Untitled"
     ctx.record, ctx.display_title = rec, display_title
     ctx.meta_entries = entries
-    extras = [e for e in entries if canonical_key(e.key) is None]
-    table = metadata_table(rec, fields, extras)
+    extras = [e for e in entries if e.name is None]
+    table = metadata_table(rec, fields, extras, proc)
     if table is not None:
         doc.content.insert(start, table)
     _set_doc_meta(doc, rec, display_title, [e.key for e in front])
+
+
+def _stem_title(source, proc):
+    """A title from the file name: the stem as written (EP), or its words without the
+    number (`1683-docs-team` -> `docs team`) for a process that numbers its file names."""
+    if source is None:
+        return None
+    stem = Path(source).stem if proc.layout == "file" else Path(source).parent.name
+    if proc.name == "ep":
+        return Path(source).stem
+    m = re.match(proc.id_pattern, stem, re.IGNORECASE) if proc.id_pattern else None
+    words = stem[m.end():] if m else stem
+    words = " ".join(re.split(r"[-_\s]+", words)).strip()
+    return words[:1].upper() + words[1:] if words else stem
 
 
 def main(doc=None):

@@ -16,17 +16,21 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from epdoc.pipeline.config import project
 from epdoc.pipeline.config.project import ConfigError
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import InputError, LimitError
+from epdoc.pipeline.core.record import canonical_key, fold_key
 
 FOLDER = Path(__file__).with_name("processes")
 BUILTIN = ("ep", "kep", "openshift", "rust-rfc", "go-design", "generic")
 KEYS = {"name", "title", "extends", "layout", "entry-names", "sidecars", "metadata", "id",
-        "status", "keys", "fields", "sections", "dates", "required", "toc", "title-from"}
+        "status", "keys", "fields", "sections", "dates", "required", "toc", "title-from",
+        "labels", "known-keys"}
 ID_KEYS = {"format", "from", "pattern", "title-prefix", "keys", "strip-title"}
-STATUS_KEYS = {"values", "required", "watermark", "banner", "superseded"}
+STATUS_KEYS = {"values", "required", "shown-as"}
 FIELD_KEYS = {"name", "label", "keys", "kind"}
 KINDS = ("text", "list", "people", "date", "link")
 METADATA = ("front-matter", "bold-keys", "bullets", "header-list", "sidecar", "lines")
@@ -53,16 +57,19 @@ class Process:
     id_format: str = "EP-{number:03d}"
     id_from: tuple[str, ...] = ("title", "file", "key")  # where the number is read, in order
     id_pattern: str = r"^EP[-_]?(\d+)(?:[-_.]|$)"  # a file (or folder) name's number
-    title_prefix: str = r"^\s*(EP)[-_ ]?(\d+|X+)\s*[:.\-–—]\s*(.*)$"
+    # the title's id prefix: the number in group `number` (optional), the title in `rest`
+    title_prefix: str = r"^\s*EP[-_ ]?(?P<number>\d+|X+)\s*[:.\-–—]\s*(?P<rest>.*)$"
     id_keys: tuple[str, ...] = ()  # metadata keys holding the number (kep-number, rfc pr)
     strip_title: bool = True  # the title loses its id prefix
     title_from: tuple[str, ...] = ("heading", "title")  # heading, else these keys
     statuses: tuple[str, ...] = ()
     status_required: bool = True
-    watermark: dict = field(default_factory=dict)  # status (lower) -> watermark text
-    banner: tuple[str, ...] = ()  # statuses (lower) with a banner
-    superseded: tuple[str, ...] = ("superseded",)  # statuses naming a successor
+    # status (lower case) -> the theme status it shows as (its watermark, banner, colour):
+    # a KEP's provisional shows as Draft, replaced as Superseded
+    shown_as: dict = field(default_factory=dict)
     keys: dict = field(default_factory=dict)  # folded key -> record field (status, created...)
+    labels: dict = field(default_factory=dict)  # record field -> its row in the table
+    known_keys: tuple[str, ...] = ()  # other keys the process uses (folded), kept in extra
     fields: tuple[Field, ...] = ()
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     sections_set: bool = False  # the process names its sections (else lint's defaults)
@@ -82,9 +89,22 @@ class Process:
     def format_id(self, number: int) -> str:
         return self.id_format.format(number=number)
 
+    def shown(self, status: str | None) -> str | None:
+        """The theme status `status` shows as (itself when the process maps it to none)."""
+        if not status:
+            return status
+        return self.shown_as.get(status.lower(), status)
 
-def fold(key: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", key.strip().strip(":").strip().lower())
+    def canonical(self, key: str) -> str | None:
+        """The record field or extra field a metadata key gives, or None if unknown."""
+        name = canonical_key(key, self.keys)
+        if name is None:
+            f = self.field_of(key)
+            name = f.name if f else None
+        return name
+
+
+fold = fold_key
 
 
 def _suggest(word, choices) -> str:
@@ -175,6 +195,8 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
         for pattern in (idt.get("pattern"), idt.get("title-prefix")):
             if pattern:
                 re.compile(pattern)
+        if idt.get("title-prefix") and "(?P<rest>" not in idt["title-prefix"]:
+            raise KeyError("title-prefix needs a group (?P<rest>...) for the title")
         if "format" in idt:
             idt["format"].format(number=1)
     except (re.error, KeyError, ValueError, IndexError, AttributeError) as e:
@@ -196,11 +218,11 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
         title_from=_strs(table.get("title-from", list(Process.title_from)), "title-from", where),
         statuses=_strs(st.get("values", []), "status.values", where),
         status_required=bool(st.get("required", True)),
-        watermark={k.lower(): str(v) for k, v in (st.get("watermark") or {}).items()},
-        banner=tuple(s.lower() for s in _strs(st.get("banner", []), "status.banner", where)),
-        superseded=tuple(s.lower() for s in _strs(st.get("superseded", ["superseded"]),
-                                                  "status.superseded", where)),
+        shown_as={k.lower(): str(v) for k, v in (st.get("shown-as") or {}).items()},
         keys=keys,
+        labels={str(k): str(v) for k, v in (table.get("labels") or {}).items()},
+        known_keys=tuple(fold(k) for k in _strs(table.get("known-keys", []), "known-keys",
+                                                where)),
         fields=tuple(fields),
         sections=sections,
         sections_set="required" in sec,
@@ -302,7 +324,7 @@ FRONT_RE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]
 EP_TITLE_RE = re.compile(r"^#\s+(?:Draft\s*:\s*)?EP[-_ ]?(?:\d+|X+)\s*[:.\-–—]", re.I | re.M)
 EP_FILE_RE = re.compile(r"^EP[-_]?(?:\d+|TEMPLATE)(?:[-_.]|$)", re.IGNORECASE)
 RUST_RE = re.compile(r"^[-*]\s+Start Date\s*:", re.IGNORECASE | re.MULTILINE)
-GO_RE = re.compile(r"^(?:\*\*)?(?:Authors?\(s\)|Author\(s\)|Last updated)(?:\*\*)?\s*:",
+GO_RE = re.compile(r"^(?:Authors?(?:\(s\))?\s*:|Last updated\s*:|Discussion at\s)",
                    re.IGNORECASE | re.MULTILINE)
 EP_META_RE = re.compile(
     r"^(?:[-*]\s+)?\*\*(?:Status|Authors?|Owners?|Created|Maturity)\s*:?\*\*\s*:?"
@@ -404,30 +426,48 @@ def sidecar_path(source: Path, process: Process) -> Path | None:
     return None
 
 
-def read_sidecar(source: Path, process: Process) -> tuple[Path | None, dict]:
-    """(path, mapping) of the proposal's sidecar, or (None, {}). A sidecar outside the
-    proposal's folder is never read; too big or not YAML is a located InputError."""
-    import yaml  # only proposals with a sidecar need it
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with dates kept as written (2025-30-01 is the author's to fix,
+    not a crash) and every value a plain type."""
 
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def read_sidecar(source: Path, process: Process) -> tuple[Path | None, dict, dict]:
+    """(path, mapping, key -> line) of the proposal's sidecar, or (None, {}, {}). A sidecar
+    outside the proposal's folder is never read; one too big or not YAML is a located
+    InputError."""
     path = sidecar_path(source, process)
     if path is None:
-        return None, {}
+        return None, {}, {}
     size = path.stat().st_size
     if size > settings.MAX_SIDECAR_BYTES:
         raise LimitError(f"{path.name} is {size} bytes, over the limit of "
                          f"{settings.MAX_SIDECAR_BYTES}", path,
                          hint="a metadata sidecar should be small")
     text = path.read_bytes().decode("utf-8", "replace")
+    loader = _Loader(text)
     try:
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise InputError(f"{path.name} is not valid YAML: {problem}", path,
                          mark.line + 1 if mark else None,
-                         hint="fix the YAML (a value with ': ' or '- [' needs quotes)") from None
+                         hint="a value holding ': ' or starting with '[' or '@' needs quotes"
+                         ) from None
+    except RecursionError:
+        raise LimitError(f"{path.name} nests too deeply", path) from None
+    finally:
+        loader.dispose()
     if data is None:
-        return path, {}
+        return path, {}, {}
     if not isinstance(data, dict):
         raise InputError(f"{path.name} must be a mapping of keys to values", path, 1)
-    return path, data
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value
+             if isinstance(k, yaml.ScalarNode)}
+    return path, data, lines

@@ -20,6 +20,7 @@ class Context:
     title_pos: tuple[int | None, int | None] | None = None  # the title's line and column
     title_id: str | None = None  # the title heading's anchor
     meta_entries: list = field(default_factory=list)  # metadata entries as written, in order
+    process: object = None  # the proposal's process (config/process.py Process)
     diagram_failures: set = field(default_factory=set)  # (line, error) already reported
     svg_fallbacks: dict = field(default_factory=dict)  # DOCX: SVG digest -> its PNG
 

@@ -37,6 +37,7 @@ class Options:
     cache: bool = True  # skip proposals whose outputs are up to date (build)
     cache_dir: Path | None = None  # None: OUTDIR/.epdoc-cache
     lock_timeout: float = settings.LOCK_TIMEOUT  # waiting for another build's cache lock
+    process: str | None = None  # --process: the proposal process for every file (else detected)
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:

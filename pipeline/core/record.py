@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -37,9 +38,17 @@ DRAFT_PREFIX_RE = re.compile(r"^\s*Draft\s*:\s*(.*)$", re.IGNORECASE)
 STATUS_NOTE_RE = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 
 
-def canonical_key(key: str) -> str | None:
-    """The record field a metadata key means, or None if unknown."""
-    k = re.sub(r"[\s_\-]+", " ", key.strip().strip(":").strip().lower())
+def fold_key(key: str) -> str:
+    """A metadata key as compared: lower case, runs of spaces, '-' and '_' as one space."""
+    return re.sub(r"[\s_\-]+", " ", key.strip().strip(":").strip().lower())
+
+
+def canonical_key(key: str, keys: dict | None = None) -> str | None:
+    """The record field a metadata key means, or None if unknown; `keys` (folded key ->
+    field) are a process's own names, tried first."""
+    k = fold_key(key)
+    if keys and k in keys:
+        return keys[k]
     return _KEY_INDEX.get(k)
 
 
@@ -72,7 +81,8 @@ def split_people(values) -> list[str]:
     return people
 
 
-def split_status(value: str | None) -> tuple[str | None, str | None]:
+def split_status(value: str | None, statuses=STATUSES) -> tuple[str | None, str | None]:
+    """(status, note) from `Draft (Prototype Available)`, spelled as in `statuses`."""
     value = clean_value(value)
     if not value:
         return None, None
@@ -80,10 +90,25 @@ def split_status(value: str | None) -> tuple[str | None, str | None]:
     m = STATUS_NOTE_RE.match(value)
     if m and m.group(1):
         value, note = m.group(1).strip(), m.group(2).strip() or None
-    for known in STATUSES:
+    for known in statuses:
         if value.lower() == known.lower():
             value = known
     return value, note
+
+
+def read_date(value: str | None, formats) -> str | None:
+    """An ISO date (YYYY-MM-DD, or YYYY-MM for a format without a day) read from `value` by
+    the first of `formats` (strptime's) that fits it, or None."""
+    value = clean_value(value)
+    if not value or not formats:
+        return None
+    for form in formats:
+        try:
+            when = dt.datetime.strptime(value, form)
+        except ValueError:
+            continue
+        return when.strftime("%Y-%m-%d" if "%d" in form else "%Y-%m")
+    return None
 
 
 def format_id(number: int) -> str:

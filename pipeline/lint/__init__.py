@@ -100,6 +100,8 @@ def lint(sources, options: Options | None = None, config: Config | None = None) 
     for source in sources:
         try:
             doc = load(source, options)
+        except ConfigError:
+            raise  # the project's configuration (its process) is wrong: a usage error
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
             message = one_line(exc, source)
             prefix = f"{source}:{getattr(exc, 'line', None)}: " \
