@@ -46,11 +46,13 @@ def load_doc(ast: dict) -> pf.Doc:
     return pf.load(io.StringIO(data))
 
 
-def load(path, options: Options | None = None) -> Document:
-    """Read, parse (once) and filter a proposal."""
+def load(path, options: Options | None = None, text: str | None = None) -> Document:
+    """Read, parse (once) and filter a proposal. `text`: its source, already read and
+    checked (an older version of `path`, pipeline/redline/), pictures found beside `path`."""
     options = options or Options()
     path = Path(path)
-    text = read_source(path, options.max_input_bytes)
+    if text is None:
+        text = read_source(path, options.max_input_bytes)
     max_depth = getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH)
     depth.check_source(text, max_depth, path)  # before pandoc: it slows down on these
     depth.check_front_matter(text, options.max_input_bytes, max_depth, path)
