@@ -28,7 +28,9 @@ FOLDER = Path(__file__).with_name("processes")
 BUILTIN = ("ep", "kep", "openshift", "rust-rfc", "go-design", "generic")
 KEYS = {"name", "title", "extends", "layout", "entry-names", "sidecars", "metadata", "id",
         "status", "keys", "fields", "sections", "dates", "required", "toc", "title-from",
-        "labels", "known-keys"}
+        "labels", "known-keys", "template", "lifecycle", "approvals"}
+LIFECYCLE_KEYS = {"builtin-template", "file-name", "status-key", "updated-key", "created-key",
+                  "supersedes-key", "superseded-by-key"}
 ID_KEYS = {"format", "from", "pattern", "title-prefix", "keys", "strip-title"}
 STATUS_KEYS = {"values", "required", "shown-as"}
 FIELD_KEYS = {"name", "label", "keys", "kind"}
@@ -76,6 +78,18 @@ class Process:
     date_formats: tuple[str, ...] = ()
     required: tuple[str, ...] = ("status", "authors", "created")
     toc: bool = True  # recognise the proposal's own table of contents
+    # epdoc new / epdoc status: the project's own template (paths tried from the proposals'
+    # folder upwards), else the built-in one in processes/templates/; the keys written
+    templates: tuple[str, ...] = ()
+    builtin_template: str = "generic.md"
+    file_name: str = "{slug}.md"  # a new proposal's file (or folder): {number}, {slug}
+    status_key: str = "Status"
+    updated_key: str = "Updated"
+    created_key: str = "Created"
+    supersedes_key: str = "Supersedes"
+    superseded_by_key: str = "Superseded-By"
+    # status (lower case) -> the roles it needs an approval from ("any": anyone's)
+    required_approvals: dict = field(default_factory=dict)
     origin: Path | None = None  # the file it was defined in
 
     def field_of(self, key: str) -> Field | None:
@@ -230,8 +244,45 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
                            where),
         required=_strs(table.get("required", list(Process.required)), "required", where),
         toc=bool(table.get("toc", True)),
+        templates=_strs(table.get("template", []), "template", where),
+        **_lifecycle(table, where),
+        required_approvals=_approvals(table, where),
         origin=origin,
     )
+
+
+def _lifecycle(table: dict, where) -> dict:
+    """The `[lifecycle]` table: the built-in template and the keys epdoc status writes."""
+    life = table.get("lifecycle", {})
+    if not isinstance(life, dict):
+        raise ConfigError("process setting lifecycle must be a table", where[0])
+    _check_keys(life, LIFECYCLE_KEYS, "lifecycle.", where)
+    out = {}
+    for key, value in life.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"lifecycle.{key} must be a non-empty string", where[0],
+                              _line_of(where[2], key) if where[2] else None)
+        out[key.replace("-", "_")] = value.strip()
+    try:
+        out.get("file_name", "{slug}").format(number=1, slug="x")
+    except (KeyError, ValueError, IndexError) as e:
+        raise ConfigError(f"lifecycle.file-name: bad pattern ({e}); use {{number}} and "
+                          "{slug}", where[0]) from None
+    return out
+
+
+def _approvals(table: dict, where) -> dict:
+    """`[approvals] required = { implementable = ["prr"] }`: status -> roles it needs."""
+    appr = table.get("approvals", {})
+    if not isinstance(appr, dict):
+        raise ConfigError("process setting approvals must be a table", where[0])
+    _check_keys(appr, {"required"}, "approvals.", where)
+    required = appr.get("required", {})
+    if not isinstance(required, dict):
+        raise ConfigError("approvals.required must be a table: status = [roles]", where[0],
+                          _line_of(where[2], "required") if where[2] else None)
+    return {str(status).lower(): _strs(roles, f"approvals.required.{status}", where)
+            for status, roles in required.items()}
 
 
 @functools.cache
