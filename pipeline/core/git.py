@@ -120,3 +120,23 @@ def repository() -> Repository | None:
         return _find(os.getcwd())
     except OSError:
         return None
+
+
+def user_name() -> str | None:
+    """`git config user.name` as the user set it (the repository's, else their own global
+    one), or None. Only this read sees the user's global configuration: nothing it reads
+    can make git run a program."""
+    repo = repository()
+    cmd = ["git", "--no-pager"]
+    if repo is not None:
+        cmd += [f"--git-dir={repo.git_dir}"]
+    env = environment()
+    env.pop("GIT_CONFIG_GLOBAL", None)
+    try:
+        proc = subprocess.run([*cmd, "config", "--get", "user.name"], env=env,
+                              cwd=repo.work_tree if repo else None, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    name = proc.stdout.strip() if proc.returncode == 0 else ""
+    return name or None

@@ -24,6 +24,7 @@ ALIASES = {
     "title": ("title",),
     "id": ("id", "ep", "ep number", "number"),
     "superseded_by": ("superseded by", "superseded-by", "replaced by"),
+    "approvals": ("approvals", "approval"),
 }
 _KEY_INDEX = {alias: name for name, names in ALIASES.items() for alias in names}
 
@@ -124,6 +125,19 @@ def id_from_filename(stem: str) -> tuple[str | None, int | None]:
 
 
 @dataclass
+class Approval:
+    """One approval of the proposal: who gave it, as what, when, and the commit or pull
+    request that records it when given; `source` says where it was read."""
+    who: str
+    role: str | None = None
+    date: str | None = None
+    commit: str | None = None
+    pr: str | None = None
+    note: str | None = None  # a KEP production readiness approval: its stage (alpha, beta)
+    source: str | None = None  # front matter, kep.yaml, table, prod-readiness/sig-x/NNNN.yaml
+
+
+@dataclass
 class Proposal:
     source: str
     id: str | None = None
@@ -138,6 +152,7 @@ class Proposal:
     editor: str | None = None
     created: str | None = None
     updated: str | None = None
+    approvals: list[Approval] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
