@@ -9,6 +9,7 @@ diff or text conversion, so nothing in the tree makes it run a program.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import subprocess
@@ -63,14 +64,16 @@ class Repository:
     git_dir: Path
     work_tree: Path
 
-    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    def run(self, *args: str, timeout: float = 120,
+            binary: bool = False) -> subprocess.CompletedProcess:
         cmd = ["git", "--no-pager", f"--git-dir={self.git_dir}",
                f"--work-tree={self.work_tree}"]
         for setting in SAFE_CONFIG:
             cmd += ["-c", setting]
         try:
             return subprocess.run([*cmd, *args], cwd=self.work_tree, env=environment(),
-                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  text=not binary,
                                   timeout=timeout, check=False)
         except FileNotFoundError:
             raise GitError("git is not installed", hint="install git, or leave out the "
@@ -102,6 +105,124 @@ class Repository:
             return real.relative_to(self.work_tree).as_posix()
         except ValueError:
             return None
+
+
+    def commit(self, rev: str) -> Commit | None:
+        """The commit `rev` names (a branch, tag, commit, `origin/main`), or None when there
+        is none; `rev` is never read as an option or a path."""
+        if not rev or rev.startswith("-"):
+            return None
+        proc = self.run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                        f"{rev}^{{commit}}")
+        if proc.returncode != 0:
+            return None
+        sha = proc.stdout.strip()
+        return _commit(self.output("show", "-s", "--no-show-signature", f"--format={FORMAT}",
+                                   sha, "--").rstrip("\n"))
+
+    def size(self, sha: str, path: str) -> int | None:
+        """Bytes of the file `path` at commit `sha`, None when it is not there."""
+        proc = self.run("cat-file", "-s", f"{sha}:{path}")
+        return int(proc.stdout.strip()) if proc.returncode == 0 else None
+
+    def blob(self, sha: str, path: str) -> bytes:
+        """The bytes of the file `path` at commit `sha` as stored (no filters, no textconv)."""
+        proc = self.run("cat-file", "blob", f"{sha}:{path}", binary=True)
+        if proc.returncode != 0:
+            raise GitError(f"git cat-file failed for {path} at {sha[:12]}", self.work_tree)
+        return proc.stdout
+
+    def files(self, sha: str, folder: str) -> list[str]:
+        """The files under `folder` (relative, POSIX; "" for all) at commit `sha`."""
+        out = self.output("ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, "--",
+                          folder or ".")
+        return [n for n in out.split("\0") if n]
+
+    def changes(self, since: str, path: str, limit: int) -> list[Change]:
+        """The commits after `since` up to HEAD that changed `path`, renames followed, newest
+        first, at most `limit` + 1 of them (the caller tells "too many")."""
+        out = self.output("log", "--follow", "--name-status", "-M", "--no-ext-diff",
+                          "--no-textconv", "--no-show-signature", f"--max-count={limit + 1}",
+                          f"--format=%x01{FORMAT}", f"{since}..HEAD", "--", path)
+        found = []
+        for entry in out.split("\x01")[1:]:
+            head, _, names = entry.partition("\n")
+            status, old, new = "", path, path
+            for line in names.splitlines():
+                parts = line.split("\t")
+                if len(parts) >= 2 and parts[0]:
+                    status, old, new = parts[0][0], parts[1], parts[-1]
+            found.append(Change(_commit(head), status, old, new))
+        return found
+
+    def blame(self, since: str, path: str) -> dict[int, Commit]:
+        """Source line (1-based) -> the commit after `since` that wrote it, for the working
+        tree's `path`; lines written before `since` are left out, uncommitted ones are under
+        the commit with no sha."""
+        out = self.output("blame", "--porcelain", "-w", "--no-progress", f"{since}..",
+                          "--", path)
+        commits: dict[str, dict[str, str]] = {}
+        lines: dict[int, Commit] = {}
+        sha, line = "", 0
+        for row in out.splitlines():
+            if row.startswith("\t"):
+                info = commits[sha]
+                if "boundary" not in info:
+                    uncommitted = set(sha) == {"0"}
+                    lines[line] = Commit("" if uncommitted else sha, info.get("author", ""),
+                                         _iso(info.get("author-time"), info.get("author-tz")),
+                                         info.get("summary", ""))
+                continue
+            parts = row.split(" ")
+            if len(parts) >= 3 and len(parts[0]) in (40, 64) and parts[1].isdigit():
+                sha, line = parts[0], int(parts[2])
+                commits.setdefault(sha, {})
+            elif parts[0] in ("author", "author-time", "author-tz", "summary"):
+                commits[sha][parts[0]] = row.partition(" ")[2]
+            elif parts[0] == "boundary":
+                commits[sha]["boundary"] = "1"
+        return lines
+
+
+FORMAT = "%H%x00%an%x00%aI%x00%s"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str  # "" for changes not committed yet
+    author: str
+    date: str  # ISO 8601 with its offset
+    subject: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's change to a file: status A(dded), M(odified), R(enamed), D(eleted)..."""
+
+    commit: Commit
+    status: str
+    old_path: str
+    new_path: str
+
+
+def _commit(line: str) -> Commit:
+    sha, author, date, subject = (line.split("\0") + ["", "", "", ""])[:4]
+    return Commit(sha.strip(), author, date.strip(), subject)
+
+
+def _iso(seconds: str | None, tz: str | None) -> str:
+    """`git blame`'s author-time and author-tz as ISO 8601."""
+    try:
+        sign = -1 if (tz or "+0000").startswith("-") else 1
+        digits = (tz or "+0000")[1:]
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])) * sign
+        return dt.datetime.fromtimestamp(int(seconds or 0), dt.timezone(offset)).isoformat()
+    except (ValueError, OverflowError):
+        return ""
 
 
 @functools.lru_cache(maxsize=8)

@@ -30,6 +30,8 @@ MAX_REVIEWED_DOCX_PART = 64 * 1024 * 1024  # one XML part of a DOCX read back (e
 SVG_RASTER_MAX_PIXELS = 4_000_000  # the PNG a DOCX shows where SVG is not read
 SVG_RASTER_SCALE = 2.0  # that PNG's pixels per CSS pixel of the picture's frame
 SVG_RASTER_TIMEOUT = 20.0  # seconds to draw one such PNG
+REDLINE_MAX_COMMITS = 5000  # commits to one proposal since the redline's --since revision
+REDLINE_MAX_VERSIONS = 50  # of those, the newest read to tell who deleted what (DOCX)
 
 # --- defaults ------------------------------------------------------------------------------
 FORMATS = ("html", "pdf", "docx")
