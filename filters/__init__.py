@@ -11,6 +11,7 @@ from epdoc.filters import (
     alerts,
     comments,
     diagrams,
+    formulas,
     images,
     links,
     metadata,
@@ -22,7 +23,8 @@ from epdoc.filters import (
 
 # the order matters: untrusted content goes first; metadata before anything that reads the
 # record; pictures are checked before diagrams become pictures; the contents come last
-PIPELINE = (untrusted, comments, metadata, alerts, tasks, images, diagrams, links, tables, toc)
+PIPELINE = (untrusted, comments, metadata, alerts, tasks, formulas, images, diagrams, links,
+            tables, toc)
 
 
 def discover() -> tuple:

@@ -43,7 +43,7 @@ DEFAULT_NAME = settings.CACHE_NAME
 NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme", "lock_timeout"}
 NOT_IN_KEY_EXTRA = {"diagram_cache"}  # where rendered diagrams are kept, not what they are
 LIBRARIES = ("weasyprint", "pydyf", "panflute", "python-docx", "nh3", "jinja2",
-             "pypandoc-binary", "fonttools", "mermaidx", "pillow")
+             "pypandoc-binary", "fonttools", "mermaidx", "pillow", "typst")
 
 # Local files a proposal refers to: markdown links and images, reference definitions,
 # and src/href attributes of raw HTML.

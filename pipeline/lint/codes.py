@@ -60,6 +60,8 @@ _TABLE = (
     ("image-remote", "content", "info", "a remote image, shown as a link"),
     ("glyph-missing", "content", "warning",
      "a character no theme font has (readers would see a box)"),
+    ("math-invalid", "content", "warning",
+     "a formula ($...$, $$...$$, ```math) that does not parse as TeX math (shown as code)"),
     # reading
     ("unreadable", "input", "error",
      "the file cannot be read as a proposal (encoding, size, YAML, pandoc)"),

@@ -97,6 +97,8 @@ def plan(executable: str, args: list[str]) -> dict | None:
             req["highlight"] = style
         elif arg == "--no-highlight":
             req["highlight"] = "none"
+        elif arg == "--mathml":
+            req["math"] = "mathml"
         elif name == "--wrap" and eq and value in ("auto", "none", "preserve"):
             req["wrap"] = value
         elif name == "--reference-doc" and eq:

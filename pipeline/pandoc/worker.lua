@@ -6,7 +6,7 @@
 -- carry the syntax definitions given to it, which pandoc's Lua cannot add otherwise. The
 -- writer then serves requests on stdin/stdout, one at a time, until stdin closes:
 --   request:  a line of JSON {from, to, len, sandbox, template, highlight, wrap,
---             reference_doc, resource_path}, then `len` bytes of input
+--             reference_doc, resource_path, math}, then `len` bytes of input
 --   response: a line of JSON {ok, len, error}, then `len` bytes of output
 
 local json = pandoc.json
@@ -34,6 +34,9 @@ local function convert(base, req, input)
   opts.highlight_method = req.highlight or "default"
   opts.wrap_text = "wrap-" .. (req.wrap or "auto")
   opts.reference_doc = req.reference_doc
+  if req.math then
+    opts.html_math_method = req.math
+  end
   if req.resource_path then
     return pandoc.with_state({resource_path = req.resource_path}, function ()
       return pandoc.write(doc, req.to, opts)

@@ -31,7 +31,8 @@ def _flatten_inlines(node):
             item = node[i]
             if (isinstance(item, dict) and item.get("t") == "Span"
                     and ["wrapper", "1"] in item["c"][0][2]
-                    and not item["c"][0][0] and not item["c"][0][1]):
+                    and not item["c"][0][0] and not item["c"][0][1]
+                    and not _math(item["c"][1])):
                 node[i:i + 1] = item["c"][1]
                 continue
             if isinstance(item, (list, dict)):
@@ -44,13 +45,19 @@ def _flatten_inlines(node):
             i += 1
 
 
+def _math(inlines) -> bool:
+    """A formula keeps its wrapper (and so its own line: collect() unwraps it)."""
+    return len(inlines) == 1 and isinstance(inlines[0], dict) and inlines[0].get("t") == "Math"
+
+
 def prepare_json(ast: dict) -> dict:
     _flatten_inlines(ast["blocks"])
     return ast
 
 
 def collect(doc: pf.Doc) -> dict[int, tuple[int, int]]:
-    """Record positions by element id, unwrap wrapper Divs, drop data-pos attributes."""
+    """Record positions by element id, unwrap wrapper Divs (and the Spans formulas keep),
+    drop data-pos attributes."""
     positions: dict[int, tuple[int, int]] = {}
 
     def action(elem, doc):
@@ -59,8 +66,8 @@ def collect(doc: pf.Doc) -> dict[int, tuple[int, int]]:
             return None
         pos = _pos([("data-pos", attrs["data-pos"])])
         del attrs["data-pos"]
-        if isinstance(elem, pf.Div) and attrs.get("wrapper") == "1" and not elem.identifier \
-                and not elem.classes:
+        if isinstance(elem, (pf.Div, pf.Span)) and attrs.get("wrapper") == "1" \
+                and not elem.identifier and not elem.classes:
             for child in elem.content:
                 if pos and id(child) not in positions:
                     positions[id(child)] = pos

@@ -14,10 +14,26 @@ TAGS = {
     "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "aside", "header", "footer",
 }
+# MathML as pandoc writes it (formulas, --mathml): presentation elements only (no href, no
+# <annotation-xml>, which can hold HTML)
+MATHML = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
+    "msup", "msub", "msubsup", "munder", "mover", "munderover", "mfrac", "msqrt", "mroot",
+    "mstyle", "mtable", "mtr", "mtd", "mlabeledtr", "mpadded", "mphantom", "menclose",
+    "merror", "mfenced", "mmultiscripts", "mprescripts", "none",
+}
+MATHML_ATTRIBUTES = {
+    "display", "xmlns", "mathvariant", "mathsize", "stretchy", "form", "accent", "accentunder",
+    "width", "height", "depth", "lspace", "rspace", "voffset", "encoding", "linethickness",
+    "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines",
+    "frame", "displaystyle", "scriptlevel", "fence", "separator", "separators", "largeop",
+    "movablelimits", "symmetric", "maxsize", "minsize", "notation", "open", "close",
+    "bevelled", "columnspan", "rowspan",
+}
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
     "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
+    "img": {"src", "alt", "width", "height", "style"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
     "col": {"span", "width", "style"},
@@ -25,6 +41,7 @@ ATTRIBUTES = {
     "li": {"value"},
     "code": {"data-lang"},
     "details": {"open"},
+    **{tag: MATHML_ATTRIBUTES for tag in MATHML},
 }
 SCHEMES = {"http", "https", "mailto", "data"}
 IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
@@ -57,12 +74,12 @@ def clean(html: str, img_src=None) -> str:
 
     return nh3.clean(
         html,
-        tags=TAGS,
+        tags=TAGS | MATHML,
         attributes=ATTRIBUTES,
         url_schemes=SCHEMES,
         attribute_filter=attribute_filter,
         link_rel=None,
         strip_comments=True,
         clean_content_tags={"script", "style"},
-        filter_style_properties={"width", "text-align"},
+        filter_style_properties={"width", "text-align", "vertical-align"},
     )

@@ -49,7 +49,7 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     without it, pictures keep their paths."""
     made = own_pictures(doc)
     data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
-    args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",
+    args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none", "--mathml",
             f"--template={theme.root / 'templates' / 'body.pandoc'}",
             f"--syntax-highlighting={highlight_style(theme)}", *syntax_definitions(theme)]
     out = pandoc.run(args, data, path, **options.pandoc_limits).decode("utf-8")

@@ -21,6 +21,7 @@ from epdoc.pipeline.render.pdf import code as printcode
 from epdoc.pipeline.render.pdf import css as printcss
 from epdoc.pipeline.render.pdf import diagrams as pdf_diagrams
 from epdoc.pipeline.render.pdf import layout as pdf_layout
+from epdoc.pipeline.render.pdf import math as pdf_math
 from epdoc.pipeline.render.pdf import pdfa
 from epdoc.pipeline.safety.fetcher import SafeFetcher
 
@@ -125,6 +126,7 @@ class PdfWriter(Writer):
         doc = page.copy_doc(document)
         fixups.apply(doc, document, self.options, "pdf")
         pdf_diagrams.place_all(doc, self.theme)
+        pdf_math.place_all(doc, document, self.theme, self.options)
         pdf_layout.prepare(doc, bookmark_offset)
         css, body = page.pandoc_html(doc, self.theme, self.options, document.source)
         return css, printcode.lean(body)

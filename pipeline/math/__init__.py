@@ -1,0 +1,1 @@
+"""Formulas as GitHub writes them: TeX read by pandoc (texmath), drawn for print by Typst."""
