@@ -14,6 +14,7 @@ PREFIX = "epdocL"  # pandoc keeps this name as written (letters and digits)
 HIDDEN = "_epdocL"  # what the DOCX carries
 NAME_RE = re.compile(r"^_?epdocL(\d+)$")
 MARKED = (pf.Para, pf.Plain, pf.Header)
+TASK_BOXES = ("☐", "☒")  # filters/tasks.py OPEN, DONE
 
 
 def _blocks(doc) -> list:
@@ -31,7 +32,12 @@ def mark(copy, document) -> None:
             continue
         line = positions.get(id(original), (None, None))[0]
         if line:
-            block.content.insert(0, pf.Span(identifier=f"{PREFIX}{line}"))
+            content = block.content
+            # a task's box stays first: pandoc makes it the list's marker
+            at = 0
+            if content and isinstance(content[0], pf.Str) and content[0].text in TASK_BOXES:
+                at = 2 if len(content) > 1 and isinstance(content[1], pf.Space) else 1
+            content.insert(at, pf.Span(identifier=f"{PREFIX}{line}"))
 
 
 def hide_source_lines(d, document, options) -> None:
