@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""A table of contents, as links to the headings, right after the metadata table."""
+"""A table of contents, as links to the headings, right after the metadata table (a
+proposal's own, a `Table of Contents` heading with only a list of links, is not printed
+twice)."""
+
+import re
 
 import panflute as pf
 
 DEPTH = 3
+TITLE_RE = re.compile(r"^\s*(table of contents|contents|toc)\s*:?\s*$", re.IGNORECASE)
 
 
 def _entries(doc):
@@ -31,7 +36,43 @@ def _nest(entries):
     return pf.BulletList(*items)
 
 
+def _links_only(block) -> bool:
+    """A list whose items are only links to headings (`- [Summary](#summary)`), nested."""
+    if not isinstance(block, (pf.BulletList, pf.OrderedList)) or not block.content:
+        return False
+    for item in block.content:
+        first, *rest = item.content
+        if not isinstance(first, (pf.Plain, pf.Para)):
+            return False
+        inlines = [e for e in first.content if not isinstance(e, (pf.Space, pf.SoftBreak))]
+        if len(inlines) != 1 or not isinstance(inlines[0], pf.Link) \
+                or not inlines[0].url.startswith("#"):
+            return False
+        if not all(_links_only(b) for b in rest):
+            return False
+    return True
+
+
+def drop_own(doc) -> None:
+    """A proposal's own table of contents (a heading such as `## Table of Contents` followed
+    only by a list of links to its headings) goes: epdoc prints its own."""
+    blocks = doc.content
+    for i, block in enumerate(blocks):
+        if isinstance(block, pf.Header) and TITLE_RE.match(pf.stringify(block)):
+            end = i + 1
+            while end < len(blocks) and _links_only(blocks[end]):
+                end += 1
+            after = blocks[end] if end < len(blocks) else None
+            # a heading left with no list (its generated one went with its <!-- toc -->
+            # markers) goes too
+            empty = end == i + 1 and isinstance(after, pf.Header) and after.level <= block.level
+            if (end > i + 1 or empty) and (after is None or isinstance(after, pf.Header)):
+                del blocks[i:end]
+            return
+
+
 def prepare(doc):
+    drop_own(doc)
     entries = _entries(doc)
     if len(entries) < 2:
         return

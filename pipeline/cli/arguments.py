@@ -145,11 +145,27 @@ def _cannot_write(e: OSError, path: Path, option: str) -> UsageError:
     return os_error(e, path, "cannot write to", hint, kind=UsageError)
 
 
+def add_process(p) -> None:
+    p.add_argument("--process", metavar="NAME", default=None,
+                   help="the proposal process of every file: ep, kep, openshift, rust-rfc, "
+                        "go-design, generic, or one the project's config file defines "
+                        "(default: the config file's `process`, else told per proposal)")
+
+
+def check_process(args, paths=()) -> None:
+    """--process names a process (a built-in one, or one defined near the first path)."""
+    name = getattr(args, "process", None)
+    if name:
+        from epdoc.pipeline.config import process
+
+        process.get(name, near=next(iter(paths), None))
+
+
 def options_from(args, **given) -> Options:
     """Options from whichever shared arguments the command declares (and `given`)."""
     names = ("allow_network", "max_input_bytes", "timeout", "pandoc_memory", "max_depth",
              "max_image_pixels", "max_svg_elements", "theme", "self_contained",
-             "max_diagram_edges", "lock_timeout")
+             "max_diagram_edges", "lock_timeout", "process")
     values = {n: getattr(args, n) for n in names if hasattr(args, n)}
     values.update(given)
     return Options(**values)

@@ -28,7 +28,7 @@ FOLDER = Path(__file__).with_name("processes")
 BUILTIN = ("ep", "kep", "openshift", "rust-rfc", "go-design", "generic")
 KEYS = {"name", "title", "extends", "layout", "entry-names", "sidecars", "metadata", "id",
         "status", "keys", "fields", "sections", "dates", "required", "toc", "title-from",
-        "labels", "known-keys", "template", "lifecycle", "approvals"}
+        "labels", "known-keys", "template", "lifecycle", "approvals", "lint"}
 LIFECYCLE_KEYS = {"builtin-template", "file-name", "status-key", "updated-key", "created-key",
                   "supersedes-key", "superseded-by-key"}
 ID_KEYS = {"format", "from", "pattern", "title-prefix", "keys", "strip-title"}
@@ -72,6 +72,9 @@ class Process:
     keys: dict = field(default_factory=dict)  # folded key -> record field (status, created...)
     labels: dict = field(default_factory=dict)  # record field -> its row in the table
     known_keys: tuple[str, ...] = ()  # other keys the process uses (folded), kept in extra
+    # lint code -> severity ("off" too) where the process's conventions differ (a KEP's
+    # template skips heading levels in its questionnaire and keeps optional sections empty)
+    lint_severity: dict = field(default_factory=dict)
     fields: tuple[Field, ...] = ()
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     sections_set: bool = False  # the process names its sections (else lint's defaults)
@@ -237,6 +240,7 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
         labels={str(k): str(v) for k, v in (table.get("labels") or {}).items()},
         known_keys=tuple(fold(k) for k in _strs(table.get("known-keys", []), "known-keys",
                                                 where)),
+        lint_severity=_lint(table, where),
         fields=tuple(fields),
         sections=sections,
         sections_set="required" in sec,
@@ -249,6 +253,23 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
         required_approvals=_approvals(table, where),
         origin=origin,
     )
+
+
+def _lint(table: dict, where) -> dict:
+    """`[lint.severity]`: code -> error | warning | info | off, for this process."""
+    lint = table.get("lint", {})
+    if not isinstance(lint, dict) or not isinstance(lint.get("severity", {}), dict):
+        raise ConfigError("process setting lint.severity must be a table: code = \"off\"",
+                          where[0], _line_of(where[2], "lint") if where[2] else None)
+    _check_keys(lint, {"severity"}, "lint.", where)
+    out = {}
+    for code, sev in lint.get("severity", {}).items():
+        if sev not in ("error", "warning", "info", "off"):
+            raise ConfigError(f"lint.severity.{code} must be error, warning, info or off, "
+                              f"not {sev!r}", where[0],
+                              _line_of(where[2], code) if where[2] else None)
+        out[str(code)] = sev
+    return out
 
 
 def _lifecycle(table: dict, where) -> dict:

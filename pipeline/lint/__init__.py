@@ -31,6 +31,7 @@ def findings(document, config: Config, anchors: content.Anchors | None = None,
              view: View | None = None) -> Iterator[Finding]:
     """Every rule's findings for one loaded proposal, in rule order."""
     view = view or View.of(document)
+    config = config.with_process(document.context.process)
     for rules in RULES:
         if rules is content:
             yield from content.check(view, config, anchors)
@@ -39,15 +40,16 @@ def findings(document, config: Config, anchors: content.Anchors | None = None,
 
 
 def _diagnostic(source, f: Finding, severity: str, top) -> Diagnostic:
-    line, col = (f.line, f.column) if f.line else top
-    return Diagnostic(str(source), line, col or 1, severity, f.code, f.message)
+    line, col = (f.line, f.column) if f.line or f.file else top
+    return Diagnostic(str(f.file or source), line, col or 1 if line else None, severity,
+                      f.code, f.message)
 
 
 def check(document, config: Config | None = None, anchors: content.Anchors | None = None,
           view: View | None = None) -> list[Diagnostic]:
     """All diagnostics for one loaded proposal (the filters' and the rules'), configured and
     in source order."""
-    config = config or for_source(document.source)
+    config = (config or for_source(document.source)).with_process(document.context.process)
     view = view or View.of(document)
     out: list[Diagnostic] = []
     for d in document.diagnostics:

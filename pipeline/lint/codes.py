@@ -26,6 +26,8 @@ _TABLE = (
     ("created-missing", "metadata", "error", "no Created date in the metadata"),
     ("date-invalid", "metadata", "error", "a date that is not ISO YYYY-MM-DD, or not a real day"),
     ("date-partial", "metadata", "warning", "a partial date such as 2023-05"),
+    ("date-form", "metadata", "info",
+     "a date in another form the process accepts (8 February 2021), read as ISO YYYY-MM-DD"),
     ("date-future", "metadata", "error", "a date after today"),
     ("date-order", "metadata", "error", "Updated is before Created"),
     ("reviewer-is-author", "metadata", "error", "a reviewer is also an author"),
@@ -65,6 +67,8 @@ _TABLE = (
     # reading
     ("unreadable", "input", "error",
      "the file cannot be read as a proposal (encoding, size, YAML, pandoc)"),
+    ("sidecar-invalid", "input", "error",
+     "a metadata sidecar (kep.yaml) that is not YAML, not a mapping or over its size limit"),
     ("front-matter-invalid", "input", "error",
      "the YAML front matter does not parse (what reads line by line is used; the page shows "
      "it as written)"),
@@ -82,8 +86,10 @@ GROUPS = ("metadata", "identity", "template", "content", "input", "build")
 
 
 class Finding(NamedTuple):
-    """What a rule yields: a code, where (source line and column) and a message."""
+    """What a rule yields: a code, where (source line and column) and a message; `file` when
+    it is in another file than the proposal (its kep.yaml)."""
     code: str
     line: int | None
     column: int | None
     message: str
+    file: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from epdoc.pipeline.config import project
@@ -48,6 +48,30 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     known_keys: frozenset[str] = frozenset()
     origin: Path | None = None
+    explicit: frozenset[str] = frozenset()  # settings the file gives (statuses, sections)
+    # from the proposal's process (config/process.py): what metadata it requires, whether
+    # it has a status at all, the other date forms it reads
+    required: tuple[str, ...] = ("status", "authors", "created")
+    status_required: bool = True
+    date_formats: tuple[str, ...] = ()
+    process: str = "ep"
+
+    def with_process(self, proc) -> Config:
+        """This configuration for a proposal of process `proc`: its statuses, sections and
+        keys, unless this file names its own."""
+        if proc is None or proc.name == self.process and self.process != "ep":
+            return self
+        changes = {"required": proc.required, "status_required": proc.status_required,
+                   "date_formats": proc.date_formats, "process": proc.name,
+                   "known_keys": self.known_keys | frozenset(proc.known_keys)}
+        for code in proc.lint_severity:
+            _code(code, proc.origin, "", "lint.severity")
+        changes["severity"] = {**proc.lint_severity, **self.severity}  # the project's win
+        if "statuses" not in self.explicit:
+            changes["statuses"] = proc.statuses
+        if "required-sections" not in self.explicit and proc.sections_set:
+            changes["sections"] = proc.sections
+        return replace(self, **changes)
 
     def severity_of(self, code: str, default: str) -> str | None:
         """The severity to report `code` with, or None when it is turned off."""
@@ -130,6 +154,7 @@ def from_table(table: dict, path: Path | None = None, text: str = "") -> Config:
         severity=dict(severity),
         known_keys=frozenset(fold_key(k) for k in known),
         origin=path,
+        explicit=frozenset(k for k in ("statuses", "required-sections") if k in table),
     )
 
 

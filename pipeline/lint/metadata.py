@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from epdoc.pipeline.core.record import ALIASES, clean_value
+from epdoc.pipeline.core.record import ALIASES, clean_value, read_date
 from epdoc.pipeline.lint.codes import Finding
 from epdoc.pipeline.lint.config import Config, fold_key
 
@@ -81,20 +81,30 @@ def _placeholders(view) -> Iterator[Finding]:
         for value in f.values:
             for token in placeholders_in(value):
                 yield Finding("placeholder", *view.locate(f, token),
-                              f"{f.key} still holds the template placeholder {token}")
+                              f"{f.key} still holds the template placeholder {token}",
+                              _file(f))
+
+
+def _file(f) -> str | None:
+    return str(f.file) if f is not None and f.file is not None else None
 
 
 def _status(view, config: Config) -> Iterator[Finding]:
     rec = view.record
     f = view.field("status")
     if not rec.status:
+        if not config.status_required or "status" not in config.required:
+            return
         if f is None:
             yield Finding("status-missing", *view.top,
                           f"no Status; add one: {', '.join(config.statuses)}")
         elif not _has_placeholder(f):
             yield Finding("status-missing", f.line, f.column,
-                          f"Status {f.text!r} is empty; use one of {', '.join(config.statuses)}")
+                          f"Status {f.text!r} is empty; use one of {', '.join(config.statuses)}",
+                          _file(f))
         return
+    if not config.statuses:
+        return  # a process without a status vocabulary (Rust RFCs, Go designs)
     vocab = {s.lower(): s for s in config.statuses}
     status = rec.status.lower()
     if f is not None:
@@ -110,15 +120,25 @@ def _status(view, config: Config) -> Iterator[Finding]:
             close = _suggest(status, vocab)
             hint = f"; did you mean {vocab[close]}?" if close else ""
         yield Finding("status-unknown", line, col,
-                      f"status {rec.status!r} is not one of {', '.join(config.statuses)}{hint}")
+                      f"status {rec.status!r} is not one of {', '.join(config.statuses)}{hint}",
+                      _file(f))
     elif status == "superseded" and not rec.extra.get("superseded_by") \
             and not EP_REF_RE.search(rec.status_note or ""):
         yield Finding("superseded-by-missing", line, col,
                       "status Superseded needs a Superseded-By naming the proposal that "
-                      "replaces it")
+                      "replaces it", _file(f))
 
 
-def _dates(view) -> Iterator[Finding]:
+def _other_form(value: str, formats) -> tuple | None:
+    """(year, month, day or None) of a date in one of a process's other forms, or None."""
+    iso = read_date(value, formats)
+    if iso is None:
+        return None
+    parts = [int(p) for p in iso.split("-")]
+    return (parts[0], parts[1], parts[2] if len(parts) > 2 else None), iso
+
+
+def _dates(view, config: Config) -> Iterator[Finding]:
     parsed = {}
     today = dt.date.today()
     latest = today + dt.timedelta(days=1)  # a day's grace for time zones
@@ -128,30 +148,44 @@ def _dates(view) -> Iterator[Finding]:
             continue
         value = f.text.strip()
         line, col = view.locate(f, value)
+        file = _file(f)
         try:
             date = parse_date(value)
         except ValueError:
-            guess = _iso_guess(value)
-            why = ("is not a real day" if ISO_RE.match(value) else
-                   f"is not ISO YYYY-MM-DD{f'; did you mean {guess}?' if guess else ''}")
-            yield Finding("date-invalid", line, col, f"{f.key} date {value!r} {why}")
-            continue
+            other = _other_form(value, config.date_formats)
+            if other is None:
+                guess = _iso_guess(value)
+                why = ("is not a real day" if ISO_RE.match(value) else
+                       f"is not ISO YYYY-MM-DD{f'; did you mean {guess}?' if guess else ''}")
+                yield Finding("date-invalid", line, col, f"{f.key} date {value!r} {why}", file)
+                continue
+            date, iso = other
+            yield Finding("date-form", line, col, f"{f.key} date {value!r} is read as {iso} "
+                          "(YYYY-MM-DD says it the same everywhere)", file)
+        else:
+            if date[2] is None and "%Y-%m" in config.date_formats:
+                date = (*date[:2], 0)  # a month, as the process writes them
         parsed[name] = (date, f, (line, col))
         if date[2] is None:
-            yield Finding("date-partial", line, col,
-                          f"{f.key} date {value!r} has no day; write YYYY-MM-DD")
+            if not config.date_formats or not any("%d" not in x for x in config.date_formats):
+                yield Finding("date-partial", line, col,
+                              f"{f.key} date {value!r} has no day; write YYYY-MM-DD", file)
+            future = date[:2] > (today.year, today.month)
+        elif date[2] == 0:
             future = date[:2] > (today.year, today.month)
         else:
             future = dt.date(*date) > latest
         if future:
             yield Finding("date-future", line, col,
-                          f"{f.key} date {value} is in the future (today is {today.isoformat()})")
+                          f"{f.key} date {value} is in the future (today is {today.isoformat()})",
+                          file)
     if "created" in parsed and "updated" in parsed:
         (c, cf, _), (u, uf, where) = parsed["created"], parsed["updated"]
-        n = 3 if c[2] is not None and u[2] is not None else 2
+        n = 3 if c[2] and u[2] else 2
         if u[:n] < c[:n]:
             yield Finding("date-order", *where,
-                          f"{uf.key} {uf.text.strip()} is before {cf.key} {cf.text.strip()}")
+                          f"{uf.key} {uf.text.strip()} is before {cf.key} {cf.text.strip()}",
+                          _file(uf))
 
 
 def _people(view) -> Iterator[Finding]:
@@ -164,7 +198,8 @@ def _people(view) -> Iterator[Finding]:
         if _people_keys(reviewer) & authors:
             line, col = view.locate(f, reviewer) if f else (None, None)
             yield Finding("reviewer-is-author", line, col,
-                          f"reviewer {reviewer} is also an author; reviewers must be other people")
+                          f"reviewer {reviewer} is also an author; reviewers must be other people",
+                          _file(f))
 
 
 def _keys(view, config: Config) -> Iterator[Finding]:
@@ -175,7 +210,7 @@ def _keys(view, config: Config) -> Iterator[Finding]:
             first = seen[key]
             where = f" (first on line {first.line})" if first.line else ""
             yield Finding("key-duplicate", f.line, f.column,
-                          f"{f.key} is given again{where}; the first one counts")
+                          f"{f.key} is given again{where}; the first one counts", _file(f))
             continue
         seen[key] = f
         if f.name is None and fold_key(f.key) not in config.known_keys:
@@ -183,7 +218,7 @@ def _keys(view, config: Config) -> Iterator[Finding]:
             hint = f"did you mean {close}? " if close else ""
             yield Finding("key-unknown", f.line, f.column,
                           f"unknown metadata key {f.key!r}; {hint}kept as extra (list it in "
-                          "known-keys to silence this)")
+                          "known-keys to silence this)", _file(f))
 
 
 def check(view, config: Config) -> Iterator[Finding]:
@@ -191,14 +226,14 @@ def check(view, config: Config) -> Iterator[Finding]:
     yield from _placeholders(view)
     yield from _status(view, config)
     for name, label in (("authors", "Authors"), ("created", "Created")):
-        if getattr(rec, name):
+        if getattr(rec, name) or name not in config.required:
             continue
         f = view.field(name)
         if f is None:
             yield Finding(f"{name}-missing", *view.top, f"no {label} in the metadata")
         elif not _has_placeholder(f):
             yield Finding(f"{name}-missing", f.line, f.column, f"{f.key} {f.text!r} names nobody"
-                          if name == "authors" else f"{f.key} has no date")
-    yield from _dates(view)
+                          if name == "authors" else f"{f.key} has no date", _file(f))
+    yield from _dates(view, config)
     yield from _people(view)
     yield from _keys(view, config)

@@ -39,6 +39,8 @@ class Field:
     column: int | None
     name: str | None  # the record field it means, None when unknown
     end: int | None = None  # its last line (a front-matter list spans several)
+    file: Path | None = None  # the sidecar it is written in (kep.yaml), None: the proposal
+    lines: list[str] | None = None  # that sidecar's lines
 
     @property
     def text(self) -> str:
@@ -120,8 +122,9 @@ class View:
         """Where `needle` is written in the value of field `f` (else where the field is)."""
         if not f.line:
             return None, None
-        for n in range(f.line, min(f.end or f.line, len(self.lines)) + 1):
-            text, start = self.lines[n - 1], 0
+        lines = f.lines if f.lines is not None else self.lines
+        for n in range(f.line, min(f.end or f.line, len(lines)) + 1):
+            text, start = lines[n - 1], 0
             if n == f.line:  # skip the key and its colon
                 colon = text.find(":", max(text.find(f.key), 0) + len(f.key))
                 start = colon + 1 if colon >= 0 else 0
@@ -135,7 +138,7 @@ class View:
         """Where to report what is missing from the whole proposal: the metadata, else the
         title, else line 1."""
         for f in self.fields:
-            if f.line:
+            if f.line and f.file is None:
                 return f.line, f.column or 1
         if self.title and self.title.line:
             return self.title.line, self.title.column or 1
@@ -176,10 +179,34 @@ def front_matter_keys(lines: list[str]) -> dict[str, tuple[int, int]]:
 def _fields(entries, lines) -> list[Field]:
     front = front_matter_keys(lines)
     fields = []
+    sidecars: dict = {}
     for e in entries:
         line, col, end = e.line, e.column, e.line
+        name = e.name if hasattr(e, "name") else canonical_key(e.key)
+        file = getattr(e, "file", None)
+        if file is not None:
+            if file not in sidecars:
+                sidecars[file] = file.read_text(encoding="utf-8", errors="replace").split("\n")
+            end = _yaml_end(sidecars[file], line)
+            fields.append(Field(e.key, list(e.values), line, col, name, end, file,
+                                sidecars[file]))
+            continue
         if line is None and e.key in front:
             (line, end), col = front[e.key], 1
-        fields.append(Field(e.key, list(e.values), line, col, canonical_key(e.key), end))
-    fields.sort(key=lambda f: (f.line is None, f.line or 0))
+        fields.append(Field(e.key, list(e.values), line, col, name, end))
+    fields.sort(key=lambda f: (f.file is not None, f.line is None, f.line or 0))
     return fields
+
+
+def _yaml_end(lines: list[str], line: int | None) -> int | None:
+    """The last line of the top-level YAML key on `line` (its list or mapping below it)."""
+    if not line:
+        return line
+    end = line
+    for n in range(line + 1, len(lines) + 1):
+        text = lines[n - 1]
+        if text.strip() and not text[0].isspace() and not text.startswith("-"):
+            break
+        if text.strip():
+            end = n
+    return end

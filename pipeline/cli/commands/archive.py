@@ -9,7 +9,9 @@ from pathlib import Path
 
 from epdoc.pipeline.cli.arguments import (
     add_network,
+    add_process,
     add_quiet,
+    check_process,
     options_from,
     sources,
     writable_folder,
@@ -41,6 +43,7 @@ def add_arguments(p: argparse.ArgumentParser):
                         f"pyproject.toml, else {','.join(settings.ARCHIVE_STATUSES)})")
     add_network(p)
     add_quiet(p)
+    add_process(p)
 
 
 def run(args) -> int:
@@ -59,6 +62,7 @@ def run(args) -> int:
     statuses = parse_statuses(args.status) if args.status is not None else None
     paths = [Path(p) for p in args.paths]
     writable_folder(args.into, "--into")  # before any work, as for build's -o
+    check_process(args, paths)
     options = options_from(args)
     store = Archive(args.into, statuses, options)
 

@@ -9,8 +9,10 @@ from epdoc.pipeline.cli.arguments import (
     add_limits,
     add_network,
     add_paths,
+    add_process,
     add_quiet,
     add_theme,
+    check_process,
     check_theme,
     formats,
     job_count,
@@ -38,6 +40,7 @@ def add_arguments(p):
     p.add_argument("--self-contained", action="store_true",
                    help="HTML as one file: images, diagrams and fonts inlined")
     add_theme(p)
+    add_process(p)
     batch = p.add_argument_group("batches (CI)")
     batch.add_argument("-j", "--jobs", type=job_count, default=None, metavar="N",
                        help="worker processes (default: the machine's cores)")
@@ -71,6 +74,7 @@ def run(args) -> int:
                            cache_dir=args.cache_dir)
     check_theme(options.theme)
     files = sources(args.paths)
+    check_process(args, files)
     writable_folder(options.outdir, "-o")
     if args.report:
         writable_file(args.report, "--report")

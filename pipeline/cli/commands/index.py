@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from epdoc.pipeline.cli.arguments import sources, writable_file
+from epdoc.pipeline.cli.arguments import add_process, check_process, sources, writable_file
 from epdoc.pipeline.core import atomic
 from epdoc.pipeline.core.errors import UsageError
+from epdoc.pipeline.core.options import Options
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
@@ -30,6 +31,7 @@ def add_arguments(p):
     p.add_argument("--outputs", type=Path, metavar="DIR",
                    help="where `epdoc build` wrote the outputs the HTML index links to "
                         "(default: the index's folder)")
+    add_process(p)
 
 
 def _format(args, target: Path | None) -> str:
@@ -64,7 +66,8 @@ def run(args) -> int:
     found = sources(paths)
     if not args.check and not to_stdout:
         writable_file(target, "-o")
-    entries, errors = indexes.collect(found)
+    check_process(args, found)
+    entries, errors = indexes.collect(found, Options(process=args.process))
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     text = indexes.render(fmt, entries, target, args.outputs)

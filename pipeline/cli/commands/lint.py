@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epdoc.pipeline.cli.arguments import add_paths, sources
+from epdoc.pipeline.cli.arguments import add_paths, add_process, check_process, sources
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
+from epdoc.pipeline.core.options import Options
 
 FORMATS = ("github", "json", "text")  # lint/output.py FORMATS
 
@@ -17,6 +18,7 @@ POSITION = 15
 
 def add_arguments(p):
     add_paths(p, required=False)
+    add_process(p)
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="text (default), json, or github (the default when GITHUB_ACTIONS=true)")
     p.add_argument("--strict", action="store_true",
@@ -51,7 +53,8 @@ def run(args) -> int:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     config = linter.load_file(args.config) if args.config else None
     files = sources(args.paths)
-    report = linter.lint(files, config=config)
+    check_process(args, files)
+    report = linter.lint(files, Options(process=args.process), config=config)
     if args.changed_since:
         from epdoc.pipeline.batch.selection import changed_files, select_changed
 

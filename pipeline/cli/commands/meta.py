@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from epdoc.pipeline.cli.arguments import add_paths, sources
+from epdoc.pipeline.cli.arguments import add_paths, add_process, check_process, sources
 from epdoc.pipeline.core.errors import one_line
+from epdoc.pipeline.core.options import Options
 
 NAME = "meta"
 HELP = "print the metadata record of each proposal"
@@ -15,6 +16,7 @@ POSITION = 20
 
 def add_arguments(p):
     add_paths(p)
+    add_process(p)
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per file, one per line (the default)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
@@ -24,9 +26,12 @@ def run(args) -> int:
     from epdoc.pipeline.reading.document import load
 
     failed = 0
-    for path in sources(args.paths):
+    files = sources(args.paths)
+    check_process(args, files)
+    options = Options(process=args.process)
+    for path in files:
         try:
-            rec = load(path).record.as_dict()
+            rec = load(path, options).record.as_dict()
             rec["source"] = str(path)
         except Exception as exc:  # noqa: BLE001
             print(f"error: {one_line(exc, path)}", file=sys.stderr)

@@ -8,8 +8,10 @@ from pathlib import Path
 from epdoc.pipeline.cli.arguments import (
     add_network,
     add_paths,
+    add_process,
     add_quiet,
     add_theme,
+    check_process,
     check_theme,
     options_from,
     sources,
@@ -36,6 +38,7 @@ def add_arguments(p):
     add_theme(p)
     add_network(p)
     add_quiet(p)
+    add_process(p)
 
 
 def run(args) -> int:
@@ -45,6 +48,7 @@ def run(args) -> int:
         raise UsageError(f"{args.output}: the packet is a PDF; name it *.pdf")
     check_theme(args.theme)
     files = sources(args.paths)
+    check_process(args, files)
     writable_file(args.output, "-o")
     options = options_from(args, formats=("pdf",), outdir=args.output.parent)
     result = packet.build(
