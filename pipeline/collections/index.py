@@ -14,9 +14,11 @@ import jinja2
 from markupsafe import Markup
 
 from epdoc import __version__
+from epdoc.pipeline.collections import feed, history, search
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.core.record import STATUSES
+from epdoc.pipeline.reading import sources as source_files
 from epdoc.pipeline.reading.document import load
 from epdoc.pipeline.render.html import inline
 
@@ -134,7 +136,8 @@ def to_markdown(entries, base: Path, name: str = "index.md") -> str:
 
 # --- JSON ---------------------------------------------------------------------------------
 
-def to_json(entries, base: Path, outputs: Path) -> str:
+def to_json(entries, base: Path, outputs: Path, options=None) -> str:
+    """With each proposal: its last change and status history from git (history.py)."""
     groups = []
     for status, group in grouped(entries):
         items = []
@@ -142,6 +145,9 @@ def to_json(entries, base: Path, outputs: Path) -> str:
             item = dict(e.record)
             item["source"] = relative(e.source, base)
             item["outputs"] = output_links(e, outputs, base)
+            life = history.life(e.source, options)
+            item["last_change"] = {"date": life.changed, "commit": life.commit}
+            item["status_history"] = life.statuses
             items.append(item)
         groups.append({"status": status, "count": len(items), "proposals": items})
     data = {"generator": "epdoc index", "count": len(entries), "groups": groups}
@@ -160,17 +166,25 @@ def body_font_faces(theme) -> str:
     return "\n".join(rules) + "\n"
 
 
-def html_page(title: str, intro: str, sections: list[dict], theme=None) -> str:
+def html_page(title: str, intro: str, sections: list[dict], theme=None,
+              records: list[dict] | None = None) -> str:
     """A standalone page of tables (fonts inlined, no other file): `sections` are
-    {"title", "id", "columns", "rows", "nowrap"}, each row a list of cells, each cell a list
-    of (text, href or None) parts; "nowrap" lists the columns kept on one line."""
+    {"title", "id", "columns", "rows", "nowrap"[, "row_ids"]}, each row a list of cells, each
+    cell a list of (text, href or None) parts; "nowrap" lists the columns kept on one line.
+    With `records` (search.entry() of each row id), the page gets its search and filters."""
     theme = theme or themes.load()
     css = "\n".join([theme.css_variables(), body_font_faces(theme)])
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme.root / "templates")),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
+    found = None
+    if records is not None:
+        code = search.script(theme)
+        found = {"data": search.data_json(records), "script": Markup(code),
+                 "hash": Markup(search.csp_hash(code))}
     html = env.get_template("index.html").render(
-        title=title, intro=intro, sections=sections, css=Markup(css), version=__version__)
+        title=title, intro=intro, sections=sections, css=Markup(css), version=__version__,
+        search=found)
     html, _problems = inline.self_contained(html, bases=[theme.root], roots=[theme.root])
     return html
 
@@ -179,11 +193,20 @@ def section_id(status: str) -> str:
     return "status-" + "".join(c if c.isalnum() else "-" for c in status.lower())
 
 
+def _text(source: Path) -> str:
+    try:
+        return source_files.read_source(source)
+    except Exception:  # noqa: BLE001 - listed already; its words are only for the search
+        return ""
+
+
 def to_html(entries, base: Path, outputs: Path, theme=None) -> str:
-    sections = []
+    sections, records = [], []
     for status, group in grouped(entries):
-        rows = []
+        rows, ids = [], []
         for e in group:
+            ids.append(len(records))
+            records.append(search.entry(e.record, _text(e.source)))
             r = e.record
             links = output_links(e, outputs, base)
             rows.append([
@@ -199,9 +222,16 @@ def to_html(entries, base: Path, outputs: Path, theme=None) -> str:
         sections.append({"title": f"{status} ({len(group)})", "id": section_id(status),
                          "columns": ["ID", "Title", "Status", "Authors", "Created",
                                      "Updated", "Files"], "rows": rows,
-                         "nowrap": [0, 4, 5]})
+                         "nowrap": [0, 4, 5], "row_ids": ids})
     intro = f"{len(entries)} proposal{'s' if len(entries) != 1 else ''}, grouped by status."
-    return html_page("Proposals", intro, sections, theme)
+    return html_page("Proposals", intro, sections, theme, records)
+
+
+def to_atom(entries, base: Path, outputs: Path) -> str:
+    """The Atom feed of the proposals, newest change first (feed.py)."""
+    links = [output_links(e, outputs, base)["html"] for e in entries]
+    lives = [history.life(e.source, statuses=False) for e in entries]
+    return feed.to_atom(entries, links, lives)
 
 
 def render(fmt: str, entries, target: Path, outputs: Path | None = None, theme=None) -> str:
@@ -211,6 +241,8 @@ def render(fmt: str, entries, target: Path, outputs: Path | None = None, theme=N
         return to_markdown(entries, base, Path(target).name)
     if fmt == "json":
         return to_json(entries, base, outputs)
+    if fmt == "atom":
+        return to_atom(entries, base, outputs)
     return to_html(entries, base, outputs, theme)
 
 

@@ -10,10 +10,12 @@ from epdoc.pipeline.core import atomic
 from epdoc.pipeline.core.errors import UsageError
 from epdoc.pipeline.core.options import Options
 
-FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json",
+           ".xml": "atom", ".atom": "atom"}
 
 NAME = "index"
-HELP = "list every proposal with its record, grouped by status (HTML, markdown or JSON)"
+HELP = ("list every proposal with its record, grouped by status (HTML with search, markdown, "
+        "JSON with status history, or an Atom feed)")
 POSITION = 60
 
 
@@ -22,11 +24,11 @@ def add_arguments(p):
                    help="proposal files and/or folders (with --check: default the folder "
                         "of the checked file)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="index.html, index.md or index.json (the format follows the "
-                        "extension); - prints to standard output")
+                   help="index.html, index.md, index.json or feed.xml (Atom; the format "
+                        "follows the extension); - prints to standard output")
     p.add_argument("--check", type=Path, metavar="FILE",
                    help="fail (exit 1, with a diff) when FILE is not what epdoc would write")
-    p.add_argument("--format", choices=("html", "md", "json"),
+    p.add_argument("--format", choices=("html", "md", "json", "atom"),
                    help="the format, when the file name does not say it")
     p.add_argument("--outputs", type=Path, metavar="DIR",
                    help="where `epdoc build` wrote the outputs the HTML index links to "
@@ -42,7 +44,7 @@ def _format(args, target: Path | None) -> str:
     fmt = FORMATS.get(target.suffix.lower())
     if not fmt:
         raise UsageError(f"cannot tell the format of {target} from its extension",
-                         hint="name it .html, .md or .json, or pass --format")
+                         hint="name it .html, .md, .json or .xml (Atom), or pass --format")
     return fmt
 
 
