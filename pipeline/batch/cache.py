@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from epdoc import __version__
+from epdoc.pipeline.config import layout
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.core.digest import of_bytes, of_file
@@ -41,7 +42,9 @@ FORMAT = 2  # 2: paths relative to the cache folder
 DEFAULT_NAME = settings.CACHE_NAME
 # Options that change how a build runs, not what it writes.
 NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme", "lock_timeout"}
-NOT_IN_KEY_EXTRA = {"diagram_cache"}  # where rendered diagrams are kept, not what they are
+# where rendered diagrams are kept, not what they are; and the names of the run's proposals
+# (each key holds its own name and those of the proposals it links to)
+NOT_IN_KEY_EXTRA = {"diagram_cache", layout.OUTPUTS}
 LIBRARIES = ("weasyprint", "pydyf", "panflute", "python-docx", "nh3", "jinja2",
              "pypandoc-binary", "fonttools", "mermaidx", "pillow", "typst")
 
@@ -278,13 +281,20 @@ class Cache:
             raise OSError(f"{source}: not read for the cache")
         data = source.read_bytes()
         text = data.decode("utf-8", "replace")
-        parts = [self.env_digest, str(source), sha256_bytes(data), lint_config(source)]
+        parts = [self.env_digest, str(source), sha256_bytes(data), lint_config(source),
+                 f"name={layout.output_name(source, self.options)}"]
         folder = source.resolve().parent
+        process = getattr(self.options, "process", None)
+        for sidecar in layout.sidecars(source, process):  # kep.yaml: the proposal's metadata
+            parts.append(f"{sidecar.name}={self._file_hash(sidecar)}")
         for dep in dependencies(source, text):
             if proposalpath.inside(dep, [folder]):
                 parts.append(f"{dep}={self._file_hash(dep)}")
             else:  # outside the folder epdoc reads nothing: only whether it is there counts
                 parts.append(f"{dep}={'present' if os.path.lexists(dep) else 'missing'}")
+            linked = layout.linked_name(dep, self.options)
+            if linked:  # a link to another proposal of the run points at its outputs
+                parts.append(f"{dep}->{linked}")
         return sha256_bytes("\n".join(parts).encode())
 
     # -- entries ----------------------------------------------------------------------

@@ -18,32 +18,36 @@ from pathlib import Path
 from epdoc.pipeline import lint
 from epdoc.pipeline.batch import ahead, pool
 from epdoc.pipeline.batch.cache import Cache, html_refs
+from epdoc.pipeline.config import layout
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.convert.result import Result
 from epdoc.pipeline.core import names, settings
 from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.core.record import Proposal
-from epdoc.pipeline.reading.sources import readable
+from epdoc.pipeline.reading.sources import output_names, readable
 
 
-def duplicate_stems(sources) -> dict[Path, str]:
-    """Sources whose outputs would collide (same stem, ignoring case and Unicode normal
-    form) or whose stem cannot name an output (pipeline/core/names.py): path -> message."""
+def duplicate_stems(sources, named: dict[Path, str] | None = None) -> dict[Path, str]:
+    """Sources whose outputs would collide (same name, ignoring case and Unicode normal
+    form) or whose name cannot name an output (pipeline/core/names.py): path -> message.
+    `named`: each source's output name (reading/sources.output_names)."""
+    named = named if named is not None else output_names(sources)
     by_stem: dict[str, list[Path]] = {}
     for s in sources:
-        by_stem.setdefault(names.clash_key(s.stem), []).append(s)
+        by_stem.setdefault(names.clash_key(named[s]), []).append(s)
     clashes = {}
     for group in by_stem.values():
         if len(group) > 1:
             for s in group:
                 others = ", ".join(names.printable(o) for o in group if o is not s)
                 clashes[s] = (f"{names.printable(s)}: output name clashes with {others} "
-                              "(rename one of them; outputs are named after the file)")
+                              "(rename one of them; outputs are named after the file, or a "
+                              "folder proposal's folder)")
     for s in sources:
-        why = names.problem(s.stem)
+        why = names.problem(named[s])
         if why and s not in clashes:
-            clashes[s] = (f"{names.printable(s)}: file name {names.printable(s.stem)!r} "
+            clashes[s] = (f"{names.printable(s)}: file name {names.printable(named[s])!r} "
                           f"cannot name an output: {why} (rename the file)")
     return clashes
 
@@ -84,11 +88,12 @@ def default_jobs() -> int:
 
 def remove_outputs(source: Path, options: Options) -> None:
     """A proposal that failed leaves no output of an older version behind."""
+    stem = layout.output_name(source, options)
     for fmt in options.formats:
         with contextlib.suppress(OSError):
-            (Path(options.outdir) / f"{source.stem}.{fmt}").unlink()
+            (Path(options.outdir) / f"{stem}.{fmt}").unlink()
         # and the temporary file of a worker stopped while writing (pipeline/core/atomic.py)
-        for tmp in Path(options.outdir).glob(f".{glob.escape(source.stem)}.{fmt}.*.tmp"):
+        for tmp in Path(options.outdir).glob(f".{glob.escape(stem)}.{fmt}.*.tmp"):
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
@@ -131,15 +136,23 @@ def remove_new(outdir: Path, files: set[Path]) -> None:
 
 
 def build(sources, options: Options, on_result=None, on_tick=None,
-          on_across=None) -> list[Result]:
+          on_across=None, every=None) -> list[Result]:
     """Convert `sources`; results in the order given, `on_result(result)` as each is known
     (and `on_tick()` now and then while conversions run), then `on_across(result,
     diagnostic)` for each finding of the checks across files.
 
     Up-to-date proposals come from the cache (unless options.cache is off); the others are
-    converted by options.jobs worker processes, each proposal within options.timeout s."""
+    converted by options.jobs worker processes, each proposal within options.timeout s.
+    `every`: all the proposals found, when --changed-since or --shard picked `sources` among
+    them: names are given over all of them, so that each part of a split build names and
+    links its proposals as the whole build would."""
     sources = [Path(s) for s in sources]
-    clashes = duplicate_stems(sources)
+    every = [Path(s) for s in every] if every is not None else sources
+    named = output_names(every, getattr(options, "process", None))
+    clashes = duplicate_stems(every, named)
+    # what each proposal of the run is called: its outputs, and links to it from the others
+    options = options.with_(extra={**options.extra, layout.OUTPUTS: {
+        layout.key(s): n for s, n in named.items() if s not in clashes}})
     results: list[Result | None] = [None] * len(sources)
     cache = None
     if options.cache:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from epdoc.pipeline.batch.cache import dependencies
+from epdoc.pipeline.config import layout
 from epdoc.pipeline.core import git
 from epdoc.pipeline.core.errors import UsageError
 from epdoc.pipeline.reading.sources import readable
@@ -36,12 +37,15 @@ def changed_files(ref: str) -> set[Path]:
     return {Path(os.path.normpath(repo.work_tree / n)) for n in names if n}
 
 
-def select_changed(sources, changed: set[Path]) -> list[Path]:
-    """Sources that changed, or that refer to a changed file (a linked proposal, an image)."""
+def select_changed(sources, changed: set[Path], process: str | None = None) -> list[Path]:
+    """Sources that changed, or whose sidecar (a KEP's kep.yaml) changed, or that refer to a
+    changed file (a linked proposal, an image)."""
     picked = []
     for source in sources:
         path = Path(os.path.normpath(Path(source).resolve()))
-        if path in changed:
+        own = [path, *(Path(os.path.normpath(f.resolve()))
+                       for f in layout.sidecars(source, process))]
+        if any(f in changed for f in own):
             picked.append(source)
             continue
         if not readable(Path(source)):

@@ -20,10 +20,12 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from epdoc import __version__
+from epdoc.pipeline.config import layout
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.core import atomic, reproducible, settings
 from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.reading import document as documents
+from epdoc.pipeline.reading.sources import output_names
 from epdoc.pipeline.render import status
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.render.pdf.writer import PdfWriter, render
@@ -99,6 +101,11 @@ def load(sources, options, statuses=None, on_error=None) -> Packet:
     """The packet's members, loaded, selected by status and ordered."""
     packet = Packet()
     found = []
+    sources = [Path(s) for s in sources]
+    # links between the members point at each other by these names
+    named = output_names(sources, getattr(options, "process", None))
+    options = options.with_(extra={**options.extra, layout.OUTPUTS: {
+        layout.key(s): n for s, n in named.items()}})
     for source in sources:
         try:
             doc = documents.load(source, options)
@@ -126,6 +133,12 @@ def _target(href: str, source_dir: Path, members: dict[Path, Member]) -> str | N
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
         return None
+    frag = unquote(parts.fragment)
+    name = unquote(parts.path)
+    for suffix in OUTPUT_SUFFIXES[1:]:  # an output's name, as links to the run's proposals
+        if "/" not in name and name.endswith(suffix) and name[:-len(suffix)] in members:
+            member = members[name[:-len(suffix)]]
+            return f"#{member.anchor}--{frag}" if frag else f"#{member.anchor}"
     path = (source_dir / unquote(parts.path)).resolve()
     for suffix in OUTPUT_SUFFIXES:
         if path.suffix.lower() == suffix:
@@ -189,7 +202,9 @@ class PacketBuilder:
         member.highlight_css = css
 
     def html(self, packet: Packet) -> str:
-        members = {m.key: m for m in packet.members}
+        members: dict = {m.key: m for m in packet.members}
+        for m in packet.members:  # and by their outputs' name (a folder proposal's folder)
+            members.setdefault(m.document.stem, m)
         ready = []
         for m in packet.members:
             try:

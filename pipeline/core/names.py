@@ -1,10 +1,12 @@
-"""Output names: each output is named after its source file's stem, which must make a
-plain, portable file name (CI artifact uploads refuse `"`, `:`, `<`, `>`, `|`, `*`, `?`,
-control characters and trailing dots or spaces)."""
+"""Output names: each output is named after its source file's stem (a folder proposal's
+after its folder), which must make a plain, portable file name (CI artifact uploads refuse
+`"`, `:`, `<`, `>`, `|`, `*`, `?`, control characters and trailing dots or spaces)."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from pathlib import PurePath
 
 from epdoc.pipeline.core.errors import OutputError, printable
 
@@ -42,3 +44,21 @@ def check(stem: str, path=None) -> None:
 def clash_key(stem: str) -> str:
     """Stems that give the same key name the same output on some file system."""
     return unicodedata.normalize("NFC", stem).casefold()
+
+
+SEPARATOR = "--"  # joins the folders that tell two folder proposals' outputs apart
+
+
+def apart(folders: dict) -> dict:
+    """Names for folder proposals whose folders are called alike (`sig-node/1234-x` and
+    `sig-apps/1234-x`): each folder's path from the folders' common parent, its parts
+    joined with `--` (`sig-node--1234-x`). `folders`: key -> the proposal's folder (an
+    absolute path)."""
+    paths = {k: PurePath(v) for k, v in folders.items()}
+    common = PurePath(os.path.commonpath([str(p) for p in paths.values()])) \
+        if len(paths) > 1 else None
+    out = {}
+    for k, p in paths.items():
+        parts = p.relative_to(common).parts if common is not None and p != common else (p.name,)
+        out[k] = SEPARATOR.join(parts) or p.name
+    return out

@@ -11,6 +11,7 @@ from pathlib import Path
 import panflute as pf
 
 from epdoc import filters
+from epdoc.pipeline.config import layout
 from epdoc.pipeline.core.context import Context
 from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.options import Options
@@ -34,7 +35,9 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return self.source.stem
+        """The name of its outputs: the file's stem, a folder proposal's folder name, or
+        the name this run gave it (pipeline/config/layout.py)."""
+        return layout.output_name(self.source, self.context.options)
 
     def ast_json(self) -> str:
         """The normalized AST as pandoc JSON (writers start from this)."""

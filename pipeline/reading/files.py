@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
+from epdoc.pipeline.config import layout
 from epdoc.pipeline.core.paths import inside
 
 
@@ -33,8 +34,10 @@ def local_images(document) -> list[str]:
 
 
 def source_files(document) -> list[tuple[str, Path]]:
-    """(name relative to the proposal's folder, path): the markdown first, then images."""
+    """(name relative to the proposal's folder, path): the markdown first, then its sidecars
+    (a KEP's kep.yaml), then images."""
     files = [(document.source.name, document.source)]
+    files += [(f.name, f) for f in layout.sidecars(document.source)]
     root = document.source.parent
     files += [(rel, root / rel) for rel in local_images(document)]
     return files

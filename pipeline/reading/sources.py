@@ -8,7 +8,8 @@ import re
 import stat
 from pathlib import Path
 
-from epdoc.pipeline.core import paths, settings
+from epdoc.pipeline.config import layout
+from epdoc.pipeline.core import names, paths, settings
 from epdoc.pipeline.core.errors import InputError, LimitError
 
 SKIP_NAMES = {"readme.md", "index.md", "changelog.md", "contributing.md", "license.md"}
@@ -24,27 +25,53 @@ YAML_LETTERS = {"\x07": "a", "\x08": "b", "\x0b": "v", "\x0c": "f", "\x1b": "e",
 DEFAULT_MAX_BYTES = settings.MAX_INPUT_BYTES
 
 
-def discover(paths) -> list[Path]:
-    """Proposal files from files and folders, in a stable order, each once."""
+def discover(paths, process: str | None = None) -> list[Path]:
+    """Proposals from files and folders, in a stable order, each once. In a folder: every
+    `*.md` but README.md, index.md and the like, and every folder proposal's file (a
+    README.md beside its kep.yaml, pipeline/config/layout.py); a folder proposal's own
+    folder holds no other proposal (its other files are its pictures and appendices).
+    `process`: --process, else each folder's own."""
     found: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            files = sorted(
-                f for f in p.rglob("*.md")
-                if f.name.lower() not in SKIP_NAMES
-                and not any(part.startswith((".", "_")) for part in f.relative_to(p).parts)
-                and f.is_file()
-            )
-        else:
-            files = [p]
+        files = _in_folder(p, process) if p.is_dir() else [p]
         for f in files:
             key = f.resolve() if f.exists() else f.absolute()
             if key not in seen:
                 seen.add(key)
                 found.append(f)
     return found
+
+
+def _in_folder(root: Path, process: str | None = None) -> list[Path]:
+    files = []
+    for folder, dirs, found in os.walk(root):  # symlinked folders are not followed
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        proposal = layout.entry(here, top=here == root, override=process)
+        if proposal is not None:
+            files.append(proposal)
+            dirs[:] = []
+            continue
+        files += [here / n for n in found if n.endswith(".md") and not n.startswith((".", "_"))
+                  and n.lower() not in SKIP_NAMES and (here / n).is_file()]
+    return sorted(files)
+
+
+def output_names(sources, process: str | None = None) -> dict[Path, str]:
+    """What each source's outputs are called in one run: a folder proposal's folder name,
+    else the file's stem; folder proposals whose folders are called alike are told apart by
+    their paths from a common parent (`sig-node--1234-x`, pipeline/core/names.py). Names
+    that still clash are the run's errors (batch/run.py)."""
+    out = {Path(s): layout.base_name(s, process) for s in sources}
+    groups: dict[str, list[Path]] = {}
+    for s, name in out.items():
+        groups.setdefault(names.clash_key(name), []).append(s)
+    for group in groups.values():
+        if len(group) > 1 and all(layout.is_entry(s, process) for s in group):
+            out.update(names.apart({s: Path(os.path.realpath(s)).parent for s in group}))
+    return out
 
 
 def readable(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:

@@ -82,6 +82,7 @@ def run(args) -> int:
         writable_folder(args.cache_dir, "--cache-dir")
     for f in files:
         lint_config.for_source(f)  # a broken epdoc.toml is a usage error, before any work
+    found = files
     files, selection = select(files, args)
     if not files:
         if not args.quiet:
@@ -94,7 +95,7 @@ def run(args) -> int:
     across = []  # one id used twice: known once all are converted
     try:
         results = build(files, options, on_result=reporter, on_tick=reporter.tick,
-                        on_across=lambda _result, d: across.append(d))
+                        on_across=lambda _result, d: across.append(d), every=found)
     finally:
         reporter.close()
     for d in across:

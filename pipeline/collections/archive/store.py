@@ -112,7 +112,7 @@ class Archive:
         except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the others
             return Outcome(source, "failed", message=one_line(exc, source))
         rec = document.record
-        key = safe_name(rec.id or source.stem)
+        key = safe_name(rec.id or document.stem)  # a folder proposal: its folder's name
         statuses, origin = (self.statuses, None) if self.statuses \
             else configured_statuses(source)
         if not selected(rec.status, statuses):
