@@ -159,8 +159,8 @@ class Repository:
         """Source line (1-based) -> the commit after `since` that wrote it, for the working
         tree's `path`; lines written before `since` are left out, uncommitted ones are under
         the commit with no sha."""
-        out = self.output("blame", "--porcelain", "-w", "--no-progress", f"{since}..",
-                          "--", path)
+        out = self.output("blame", "--porcelain", "-w", "--no-progress", "--no-textconv",
+                          f"{since}..", "--", path)
         commits: dict[str, dict[str, str]] = {}
         lines: dict[int, Commit] = {}
         sha, line = "", 0

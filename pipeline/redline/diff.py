@@ -354,8 +354,8 @@ class Differ:
     def inlines(self, old: list, new: list, line=None) -> list:
         a, b = tokens(old), tokens(new)
         items = []
-        ops = SequenceMatcher(None, [t[0] for t in a], [t[0] for t in b],
-                              autojunk=False).get_opcodes()
+        ka, kb = [t[0] for t in a], [t[0] for t in b]
+        ops = slide(SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes(), ka, kb)
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 items += [(leaf, path, None) for _, leaf, path in b[j1:j2]]
@@ -384,6 +384,53 @@ class Differ:
             out += [self.span(mark, leaves, line if mark == INS else None)] if mark else leaves
             i = j
         return out
+
+
+def _ends_sentence(key) -> bool:
+    leaf = key[1]
+    return leaf[0] == "Str" and leaf[1].endswith((".", "!", "?", ":", ";"))
+
+
+def slide(ops: list, a: list, b: list) -> list:
+    """Words added or removed between equal words, moved to where a sentence starts and
+    ends when the same words can be read either way ("The x. The end." less "x. The"
+    reads as "The x." removed)."""
+    ops = [list(op) for op in ops]
+    for k, op in enumerate(ops):
+        if op[0] not in ("delete", "insert") or k == 0 or ops[k - 1][0] != "equal":
+            continue
+        prev = ops[k - 1]
+        seq, (s, e) = (a, (op[1], op[2])) if op[0] == "delete" else (b, (op[3], op[4]))
+        room = prev[2] - prev[1]
+        shifts = [0]
+        while shifts[-1] < room and s - shifts[-1] - 1 >= 0 and \
+                seq[s - shifts[-1] - 1] == seq[e - shifts[-1] - 1]:
+            shifts.append(shifts[-1] + 1)
+
+        def score(n, seq=seq, s=s, e=e):
+            start, end = s - n, e - n
+            opens = start == 0 or start >= 2 and seq[start - 1][1] == ("Space",) and \
+                _ends_sentence(seq[start - 2])
+            closes = any(_ends_sentence(seq[x]) for x in (end - 1, end - 2)
+                         if start <= x < end and seq[x][1] != ("Space",))
+            return (opens + closes, -n)
+
+        n = max(shifts, key=score)
+        if not n:
+            continue
+        prev[2] -= n
+        prev[4] -= n
+        op[1] -= n
+        op[2] -= n
+        op[3] -= n
+        op[4] -= n
+        nxt = ops[k + 1] if k + 1 < len(ops) else None
+        if nxt is not None and nxt[0] == "equal":
+            nxt[1] -= n
+            nxt[3] -= n
+        else:
+            ops.insert(k + 1, ["equal", op[2], op[2] + n, op[4], op[4] + n])
+    return [tuple(op) for op in ops if op[0] != "equal" or op[2] > op[1]]
 
 
 def merge_moved(blocks: list) -> list:

@@ -67,10 +67,10 @@ V3 = (V2.replace(" The audit trail is kept for ninety days.", "")
       .replace("| color  | red     |", "| color  | blue    |")
       .replace("**Status:** Draft", "**Status:** Implementable"))
 
-# a section moved, a diagram edited (Carol)
+# a section moved, a diagram edited, a code line changed (Carol)
 _ALT = V3[V3.index("## Alternatives"):V3.index("## Design")]
 V4 = (V3.replace(_ALT, "") + "\n" + _ALT.rstrip("\n") + "\n").replace(
-    "Client --> Server", "Client --> Gateway")
+    "Client --> Server", "Client --> Gateway").replace("return 1", "return 2")
 
 OTHER = """\
 # EP-0{n}: {title}
