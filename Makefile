@@ -45,10 +45,11 @@ html: ## convert every proposal in PROPOSALS to HTML in OUT
 docx: ## convert every proposal in PROPOSALS to DOCX in OUT
 	$(EPDOC) build $(PROPOSALS) --to docx -o $(OUT)
 
-pdf: ## each proposal's PDF in OUT, and the review packet OUT/packet.pdf (TITLE, STATUS optional)
+pdf: ## each proposal's PDF in OUT, and the review packet OUT/packet.pdf (TITLE, STATUS, SINCE=REF: redlines)
 	@status=0; $(EPDOC) build $(PROPOSALS) --to pdf -o $(OUT) || status=1; \
 	$(EPDOC) packet $(PROPOSALS) -o $(OUT)/packet.pdf $(if $(STATUS),--status "$(STATUS)") \
-	  $(if $(TITLE),--title "$(TITLE)") || status=1; exit $$status
+	  $(if $(TITLE),--title "$(TITLE)") $(if $(SINCE),--since "$(SINCE)") || status=1; \
+	exit $$status
 
 all: ## HTML, PDF and DOCX of every proposal in PROPOSALS
 	$(EPDOC) build $(PROPOSALS) --to html,pdf,docx -o $(OUT)

@@ -41,6 +41,8 @@ class Member:
     anchor: str
     html: str = ""
     highlight_css: str = ""
+    change: str = ""  # with --since: changed, new or unchanged (listed only)
+    summary: object = None  # with --since: the redline's summary (redline/present.py)
 
     @property
     def record(self):
@@ -58,6 +60,7 @@ class Packet:
     skipped: int = 0  # proposals whose status was not asked for
     pages: int = 0
     seconds: float = 0.0
+    since: str = ""  # with --since: what the redlines compare with
 
 
 def draft_date(document) -> str:
@@ -97,8 +100,9 @@ def wanted(status_value: str | None, statuses) -> bool:
     return value in {s.lower() for s in statuses}
 
 
-def load(sources, options, statuses=None, on_error=None) -> Packet:
-    """The packet's members, loaded, selected by status and ordered."""
+def load(sources, options, statuses=None, on_error=None, since=None) -> Packet:
+    """The packet's members, loaded, selected by status and ordered; with `since` (a git
+    revision), each changed one as its redline (pipeline/redline/)."""
     packet = Packet()
     found = []
     sources = [Path(s) for s in sources]
@@ -121,7 +125,33 @@ def load(sources, options, statuses=None, on_error=None) -> Packet:
     taken: set[str] = set()
     for doc in sorted(found, key=order_key):
         packet.members.append(Member(doc, anchor_for(doc, taken)))
+    if since:
+        redlined(packet, options, since, on_error)
     return packet
+
+
+def redlined(packet: Packet, options, since: str, on_error=None) -> None:
+    """Each member as its redline since `since`, or marked unchanged."""
+    from epdoc.pipeline.redline.run import Redliner
+
+    redliner = Redliner(options.with_(formats=("pdf",)), since)
+    packet.since = redliner.label
+    kept = []
+    for m in packet.members:
+        try:
+            compared = redliner.compare(m.document.source, m.document)
+        except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the packet
+            packet.failures.append(one_line(exc, m.document.source))
+            if on_error:
+                on_error(packet.failures[-1])
+            continue
+        if compared is None:
+            m.change = "unchanged"
+        else:
+            m.change, m.summary = compared.summary.state, compared.summary
+            m.document = redliner.presented(compared, "pdf")
+        kept.append(m)
+    packet.members = kept
 
 
 def _in_svg(el) -> bool:
@@ -217,6 +247,7 @@ class PacketBuilder:
         packet.members = ready
         theme = self.theme
         highlight = list(dict.fromkeys(m.highlight_css for m in ready if m.highlight_css.strip()))
+        shown = [m for m in ready if m.change != "unchanged"]
         css = [theme.css_variables(), theme.font_face_css(lambda p: p.as_uri()),
                theme.css("base.css"), theme.status_css(), theme.css("github.css"), *highlight,
                theme.page_css(), theme.css("print.css"), theme.css("packet.css")]
@@ -227,7 +258,8 @@ class PacketBuilder:
             counts[key] = counts.get(key, 0) + 1
         date = reproducible.now(self.options).date().isoformat()
         return self.env.get_template("packet.html").render(
-            title=self.title, date=date, members=ready, counts=counts,
+            title=self.title, date=date, members=ready, shown=shown, counts=counts,
+            since=packet.since,
             css=Markup("\n".join(css)), version=__version__,
             meta=[("author", ", ".join(authors)),
                   ("description", f"Review packet: {len(ready)} proposals"),
@@ -252,9 +284,9 @@ class PacketBuilder:
 
 
 def build(sources, target: Path, options, *, statuses=None, title=None,
-          on_error=None, on_warning=None) -> Packet:
+          on_error=None, on_warning=None, since=None) -> Packet:
     t0 = time.perf_counter()
-    packet = load(sources, options, statuses, on_error)
+    packet = load(sources, options, statuses, on_error, since)
     if packet.members:
         builder = PacketBuilder(options, title, on_error)
         data = builder.write(packet, Path(target), on_warning)

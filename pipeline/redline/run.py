@@ -95,10 +95,10 @@ class Redliner:
     def label(self) -> str:
         return self.base.label if self.base else str(self.against)
 
-    def compare(self, source: Path) -> Compared | None:
-        """The redline of `source`, None when nothing changed."""
+    def compare(self, source: Path, new=None) -> Compared | None:
+        """The redline of `source` (`new`: it, loaded already), None when nothing changed."""
         options = self.options
-        new = documents.load(source, options)
+        new = new or documents.load(source, options)
         now = reproducible.now(options)
         renamed, state = None, "changed"
         if self.base is not None:

@@ -33,6 +33,9 @@ def add_arguments(p):
     p.add_argument("--status", type=statuses, default=None, metavar="STATUSES",
                    help="only proposals with these statuses, comma-separated "
                         "(e.g. Draft,Accepted; 'none' for proposals without one)")
+    p.add_argument("--since", metavar="REF",
+                   help="a review of changes: each proposal changed since the git revision "
+                   "REF as its redline, unchanged ones listed on the index only")
     p.add_argument("--title", default=None,
                    help=f"the packet's title (default: {settings.PACKET_TITLE!r})")
     add_theme(p)
@@ -53,6 +56,7 @@ def run(args) -> int:
     options = options_from(args, formats=("pdf",), outdir=args.output.parent)
     result = packet.build(
         files, args.output, options, statuses=args.status, title=args.title,
+        since=args.since,
         on_error=lambda msg: print(f"error: {msg}", file=sys.stderr),
         on_warning=lambda msg: print(f"{args.output}: warning pdf-render {msg}",
                                      file=sys.stderr))
