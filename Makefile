@@ -7,7 +7,7 @@ OUT       ?= build
 ARCHIVE   ?= archive
 JOBS      ?=
 EPDOC     := $(BIN)/epdoc
-SYSTEM_PACKAGES := libharfbuzz-subset0 libreoffice-writer-nogui
+SYSTEM_PACKAGES := libharfbuzz-subset0 libreoffice-writer-nogui chromium chromium-driver
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps test check html pdf docx all index archive bench clean
@@ -17,7 +17,7 @@ help: ## list the targets
 
 setup: system-deps $(VENV)/.installed ## create .venv and install epdoc with pinned dependencies
 
-system-deps: ## install the system packages (WeasyPrint's libraries; LibreOffice, which the tests open the DOCX with), skipped when present
+system-deps: ## install the system packages (WeasyPrint's libraries; LibreOffice and headless Chromium, which the tests open the outputs with), skipped when present
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
