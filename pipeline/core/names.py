@@ -46,14 +46,14 @@ def clash_key(stem: str) -> str:
     return unicodedata.normalize("NFC", stem).casefold()
 
 
-SEPARATOR = "--"  # joins the folders that tell two folder proposals' outputs apart
+SEPARATOR = "--"  # joins the folders that tell two proposals' outputs apart
 
 
 def apart(folders: dict) -> dict:
-    """Names for folder proposals whose folders are called alike (`sig-node/1234-x` and
-    `sig-apps/1234-x`): each folder's path from the folders' common parent, its parts
-    joined with `--` (`sig-node--1234-x`). `folders`: key -> the proposal's folder (an
-    absolute path)."""
+    """Names for proposals called alike in different folders (`sig-node/1234-x` and
+    `sig-apps/1234-x`): each one's path from their common folder, its parts joined with
+    `--` (`sig-node--1234-x`). `folders`: key -> the proposal's folder, or a file
+    proposal's path without its suffix (absolute paths)."""
     paths = {k: PurePath(v) for k, v in folders.items()}
     common = PurePath(os.path.commonpath([str(p) for p in paths.values()])) \
         if len(paths) > 1 else None

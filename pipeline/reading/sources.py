@@ -32,15 +32,17 @@ def discover(paths, process: str | None = None) -> list[Path]:
     folder holds no other proposal (its other files are its pictures and appendices).
     `process`: --process, else each folder's own."""
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: dict[Path, int] = {}
     for raw in paths:
         p = Path(raw)
         files = _in_folder(p, process) if p.is_dir() else [p]
         for f in files:
             key = f.resolve() if f.exists() else f.absolute()
             if key not in seen:
-                seen.add(key)
+                seen[key] = len(found)
                 found.append(f)
+            elif found[seen[key]].is_symlink() and not f.is_symlink():
+                found[seen[key]] = f  # an old name linked to a KEP's README: the README
     return found
 
 
@@ -61,16 +63,21 @@ def _in_folder(root: Path, process: str | None = None) -> list[Path]:
 
 def output_names(sources, process: str | None = None) -> dict[Path, str]:
     """What each source's outputs are called in one run: a folder proposal's folder name,
-    else the file's stem; folder proposals whose folders are called alike are told apart by
-    their paths from a common parent (`sig-node--1234-x`, pipeline/core/names.py). Names
-    that still clash are the run's errors (batch/run.py)."""
-    out = {Path(s): layout.base_name(s, process) for s in sources}
+    else the file's stem; proposals called alike (ignoring case) in different folders are
+    told apart by their paths from a common folder (`sig-node--1234-x`,
+    pipeline/core/names.py). Names that still clash (`X.md` and `x.md` in one folder) are
+    the run's errors (batch/run.py)."""
+    sources = [Path(s) for s in sources]
+    entries = {s for s in sources if layout.is_entry(s, process)}
+    out = {s: s.resolve().parent.name if s in entries else s.stem for s in sources}
     groups: dict[str, list[Path]] = {}
     for s, name in out.items():
         groups.setdefault(names.clash_key(name), []).append(s)
     for group in groups.values():
-        if len(group) > 1 and all(layout.is_entry(s, process) for s in group):
-            out.update(names.apart({s: Path(os.path.realpath(s)).parent for s in group}))
+        if len(group) > 1:
+            out.update(names.apart({s: Path(os.path.realpath(s)).parent if s in entries
+                                    else Path(os.path.abspath(s)).with_suffix("")
+                                    for s in group}))
     return out
 
 

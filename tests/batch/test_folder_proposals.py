@@ -18,6 +18,7 @@ import pypdf
 import pytest
 from lxml import html as lxml_html
 
+from epdoc.pipeline.batch.run import duplicate_stems
 from epdoc.pipeline.reading.sources import discover, output_names
 
 from helpers import FIXTURES, run_epdoc
@@ -90,6 +91,18 @@ def test_ordinary_readmes_stay_skipped(tmp_path):
     (tmp_path / "docs" / "guide" / "index.md").write_text("# Index\n")
     (tmp_path / "docs" / "EP-001-x.md").write_text("# EP-001: X\n")
     assert [p.name for p in discover([tmp_path / "docs"])] == ["EP-001-x.md"]
+
+
+def test_files_called_alike_are_told_apart_by_their_folders(tmp_path):
+    for rel in ("drafts/FAQ.md", "guides/faq.md", "guides/Faq.md", "EP-001-x.md"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text("# FAQ\n")
+    found = discover([tmp_path])
+    named = {p.relative_to(tmp_path).as_posix(): n for p, n in output_names(found).items()}
+    assert named == {"drafts/FAQ.md": "drafts--FAQ", "guides/faq.md": "guides--faq",
+                     "guides/Faq.md": "guides--Faq", "EP-001-x.md": "EP-001-x"}
+    clashes = duplicate_stems(found)  # no path tells these two apart: both are errors
+    assert sorted(p.name for p in clashes) == ["Faq.md", "faq.md"]
 
 
 def test_every_kep_converts_named_by_its_folder(tree):

@@ -183,7 +183,7 @@ def make_tree(root: Path, port: int) -> dict:
         "<!-- expect: failed: starts with '-' -->\n# EP-943: Named like -o\n\nText.\n")
     (props / "EP-944-clash.md").write_text(
         "<!-- expect: failed: clashes -->\n# EP-944: Clash\n\nOne.\n")
-    (props / "sub" / "ep-944-CLASH.md").write_text(
+    (props / "ep-944-CLASH.md").write_text(  # one folder: names no path tells apart
         "<!-- expect: failed: clashes -->\n# EP-944: Clash\n\nTwo.\n")
     (props / "EP-945-new\nline.md").write_text(
         "<!-- expect: failed: file name -->\n# EP-945: A newline in the name\n\nText.\n")

@@ -36,7 +36,7 @@ TIME_LIMIT = 60  # --timeout for each proposal: none of them may need it
 GENERATED = {"EP-940-too-large.md": "failed", "EP-941-symlinked-proposal.md": "failed",
              "EP-942-trap.md": "converted", "--lua-filter=EP-942-trap.md": "failed",
              "-oEP-943-output.md": "failed", "EP-944-clash.md": "failed",
-             "sub/ep-944-CLASH.md": "failed", "EP-945-new\nline.md": "failed",
+             "ep-944-CLASH.md": "failed", "EP-945-new\nline.md": "failed",
              'EP-945-quote".md': "failed"}
 OVERRIDES = {"EP-941-symlinked-proposal.md": {"outcome": "failed", "message": "outside",
                                               "shows": []}}
