@@ -39,6 +39,8 @@ def add_arguments(p):
     add_limits(p)
     p.add_argument("--self-contained", action="store_true",
                    help="HTML as one file: images, diagrams and fonts inlined")
+    p.add_argument("--line-numbers", action="store_true",
+                   help="print the source's line numbers in the PDF's margin (for review)")
     add_theme(p)
     add_process(p)
     batch = p.add_argument_group("batches (CI)")
@@ -71,7 +73,7 @@ def run(args) -> int:
 
     options = options_from(args, formats=args.to, outdir=args.output,
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache,
-                           cache_dir=args.cache_dir)
+                           cache_dir=args.cache_dir, line_numbers=args.line_numbers)
     check_theme(options.theme)
     files = sources(args.paths)
     check_process(args, files)

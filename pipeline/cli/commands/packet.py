@@ -36,6 +36,8 @@ def add_arguments(p):
     p.add_argument("--since", metavar="REF",
                    help="a review of changes: each proposal changed since the git revision "
                    "REF as its redline, unchanged ones listed on the index only")
+    p.add_argument("--line-numbers", action="store_true",
+                   help="print each proposal's source line numbers in the margin")
     p.add_argument("--title", default=None,
                    help=f"the packet's title (default: {settings.PACKET_TITLE!r})")
     add_theme(p)
@@ -53,7 +55,8 @@ def run(args) -> int:
     files = sources(args.paths)
     check_process(args, files)
     writable_file(args.output, "-o")
-    options = options_from(args, formats=("pdf",), outdir=args.output.parent)
+    options = options_from(args, formats=("pdf",), outdir=args.output.parent,
+                           line_numbers=args.line_numbers)
     result = packet.build(
         files, args.output, options, statuses=args.status, title=args.title,
         since=args.since,

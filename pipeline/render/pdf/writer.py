@@ -21,6 +21,7 @@ from epdoc.pipeline.render.pdf import code as printcode
 from epdoc.pipeline.render.pdf import css as printcss
 from epdoc.pipeline.render.pdf import diagrams as pdf_diagrams
 from epdoc.pipeline.render.pdf import layout as pdf_layout
+from epdoc.pipeline.render.pdf import lines as pdf_lines
 from epdoc.pipeline.render.pdf import math as pdf_math
 from epdoc.pipeline.render.pdf import pdfa
 from epdoc.pipeline.safety.fetcher import SafeFetcher
@@ -124,6 +125,8 @@ class PdfWriter(Writer):
     def body(self, document, bookmark_offset: int = 0) -> tuple[str, str]:
         """(highlighting CSS, body HTML) of one proposal, as the PDF shows it."""
         doc = page.copy_doc(document)
+        if getattr(self.options, "line_numbers", False):
+            pdf_lines.mark(doc, document)  # before the fix-ups: blocks as the document's
         fixups.apply(doc, document, self.options, "pdf")
         pdf_diagrams.place_all(doc, self.theme)
         pdf_math.place_all(doc, document, self.theme, self.options)
