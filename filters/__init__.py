@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from epdoc.filters import (
     alerts,
+    approvals,
     comments,
     diagrams,
     formulas,
@@ -23,8 +24,8 @@ from epdoc.filters import (
 
 # the order matters: untrusted content goes first; metadata before anything that reads the
 # record; pictures are checked before diagrams become pictures; the contents come last
-PIPELINE = (untrusted, comments, metadata, alerts, tasks, formulas, images, diagrams, links,
-            tables, toc)
+PIPELINE = (untrusted, comments, metadata, approvals, alerts, tasks, formulas, images, diagrams,
+            links, tables, toc)
 
 
 def discover() -> tuple:

@@ -79,10 +79,9 @@ def prepare(doc):
     toc = pf.Div(pf.Para(pf.Strong(pf.Str("Contents"))), _nest(entries),
                  identifier="toc", classes=["toc"])
     at = 0
-    for i, block in enumerate(doc.content):
-        if isinstance(block, pf.Div) and block.identifier == "metadata":
-            at = i + 1
-            break
+    for i, block in enumerate(doc.content[:3]):
+        if isinstance(block, pf.Div) and block.identifier in ("metadata", "approvals"):
+            at = i + 1  # after the metadata table and the approvals, when there are some
     doc.content.insert(at, toc)
 
 

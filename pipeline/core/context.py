@@ -21,6 +21,7 @@ class Context:
     title_id: str | None = None  # the title heading's anchor
     meta_entries: list = field(default_factory=list)  # metadata entries as written, in order
     process: object = None  # the proposal's process (config/process.py Process)
+    front_matter: dict | None = None  # the front matter as read (for filters after metadata)
     diagram_failures: set = field(default_factory=set)  # (line, error) already reported
     svg_fallbacks: dict = field(default_factory=dict)  # DOCX: SVG digest -> its PNG
 

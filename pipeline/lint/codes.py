@@ -34,6 +34,12 @@ _TABLE = (
     ("superseded-by-missing", "metadata", "error", "Status Superseded without a Superseded-By"),
     ("key-duplicate", "metadata", "warning", "a metadata key given twice (the first one counts)"),
     ("key-unknown", "metadata", "info", "a metadata key epdoc does not know (kept as extra)"),
+    ("approvals-missing", "metadata", "error",
+     "a status that needs approvals (Accepted, Implementable; the process's [approvals]) "
+     "without the approvals it needs"),
+    ("approvals-invalid", "metadata", "warning",
+     "approvals epdoc cannot read (a table without a Name column, a broken prod-readiness "
+     "file)"),
     # identity
     ("id-mismatch", "identity", "error", "the id in the title (or metadata) disagrees with the "
      "file name"),

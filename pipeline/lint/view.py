@@ -12,7 +12,7 @@ from epdoc.pipeline.core.record import canonical_key
 from epdoc.pipeline.reading.anchors import SUFFIX_RE, slug
 
 FRONT_KEY_RE = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']+'|\"[^\"]+\")\s*:(\s|$)")
-GENERATED_IDS = ("metadata", "toc")  # Divs the filters insert
+GENERATED_IDS = ("metadata", "approvals", "toc")  # Divs the filters insert
 
 
 def id_text(inlines) -> str:

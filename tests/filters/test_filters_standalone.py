@@ -26,8 +26,8 @@ def test_every_filter_runs_once_in_the_stated_order():
     on_disk = sorted(p.stem for p in (ROOT / "filters").glob("*.py") if p.stem != "__init__")
     listed = [m.__name__.rsplit(".", 1)[1] for m in filters.PIPELINE]
     assert sorted(listed) == on_disk  # a new filter module must be put in the list
-    assert listed == ["untrusted", "comments", "metadata", "alerts", "tasks", "formulas",
-                      "images", "diagrams", "links", "tables", "toc"]
+    assert listed == ["untrusted", "comments", "metadata", "approvals", "alerts", "tasks",
+                      "formulas", "images", "diagrams", "links", "tables", "toc"]
 
 
 @pytest.mark.parametrize("path", FILTERS, ids=lambda p: p.stem)

@@ -109,7 +109,7 @@ def test_exit_codes(capsys, tmp_path):
     assert _lint(capsys, warn)[0] == 0                    # warnings allowed
     assert _lint(capsys, warn, "--strict")[0] == 1        # not with --strict
     clean = _write(tmp_path / "c", "EP-022-clean.md",
-                   CLEAN.format(n="022", status="Accepted", created="2024-05-01"))
+                   CLEAN.format(n="022", status="Implemented", created="2024-05-01"))
     code, out, _ = _lint(capsys, clean, "--strict")
     assert (code, out.strip()) == (0, "1 file checked: no problems")
     code, _, err = _lint(capsys, tmp_path / "nope.md")
