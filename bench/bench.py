@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
+from redline import measure as measure_redline  # noqa: E402
 
 from epdoc.pipeline.batch.cache import dependencies  # noqa: E402
 from epdoc.pipeline.pandoc import runner as pandoc  # noqa: E402
@@ -254,6 +255,8 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3, metavar="N",
                    help="baseline and cold runs of the real corpus, alternately; the best "
                    "of each counts (default: 3; the generated corpus: once)")
+    p.add_argument("--no-redline", action="store_true",
+                   help="skip the redline of the real corpus against an edited copy")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args(argv)
 
@@ -270,6 +273,8 @@ def main(argv=None) -> int:
                                 ignore=shutil.ignore_patterns("expected", "README.md"))
                 folders.append(real / name)
         rows.append(measure("real", folders, work, args.jobs, False, max(1, args.repeat)))
+        if not args.no_redline:
+            rows[-1].update(measure_redline(folders, work, epdoc_cmd()))
         if args.generated:
             gen = work / "generated"
             generate(gen, args.generated, ROOT / "examples" / "proposals" / "images" /
