@@ -252,6 +252,17 @@ def _find_title(doc, proc=None):
     return None
 
 
+def _header_title(doc, ctx, proc):
+    """A heading of any level that opens the proposal, right before its header list (a Rust
+    RFC's `## Refined trait implementations`), when the process writes one; else None."""
+    if "header-list" not in proc.metadata or len(doc.content) < 2:
+        return None
+    first, second = doc.content[0], doc.content[1]
+    if not isinstance(first, pf.Header) or _is_section(first, proc):
+        return None
+    return first if _block_entries(second, ctx, proc) is not None else None
+
+
 def _is_section(block, proc) -> bool:
     text = pf.stringify(block).strip().lower()
     return any(text == n.lower() for name, aliases in proc.sections for n in (name, *aliases))
@@ -275,9 +286,64 @@ def _lift_blocks(doc, ctx, start, proc=None):
             if entries and i < len(doc.content) and isinstance(doc.content[i], pf.Header):
                 break
             continue
+        if lines and isinstance(block, pf.Para):
+            found = _some_lines(block, ctx, proc) or (
+                _byline(block, ctx, proc) if i == start and not entries else None)
+            if found:
+                entries.extend(found)
+                if not block.content:
+                    del doc.content[i]
+                    continue
         if entries and not lines:
             break
         i += 1
+    return entries
+
+
+# a person's name: two to four capitalised words (particles such as van or de allowed)
+NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+(?:(?:van|von|de|der|da|di|le|la)\s+)?[A-Z][\w.'’-]*)"
+                     r"{1,3}$")
+
+
+def _some_lines(block, ctx, proc):
+    """The `Key: value` lines of a paragraph that also holds other text (`Author(s): A, B`
+    then `(with input from C)`): their entries, those lines taken out of it."""
+    line0, col0 = ctx.where(block)
+    entries, kept = [], []
+    for n, line in enumerate(_split_lines(block.content)):
+        kv = _key_value(line, proc)
+        if kv is not None and (_name(kv[0], proc) or processes.fold(kv[0]) in proc.known_keys):
+            entries.append(_entry(kv[0], kv[1], line0 + n if line0 else None, col0, proc))
+        else:
+            kept.append(line)
+    if not any(e.name for e in entries):
+        return None
+    block.content = [el for k, line in enumerate(kept)
+                     for el in ([pf.SoftBreak()] if k else []) + line]
+    return entries
+
+
+def _byline(block, ctx, proc):
+    """A paragraph right under the title naming only people, one a line, maybe ending with
+    a date (`Russ Cox` / `Robert Griesemer` / `August 20, 2021`): the authors and the date
+    of a Go design document."""
+    line0, col0 = ctx.where(block)
+    texts = [pf.stringify(pf.Plain(*line)).strip().rstrip("\\").strip()
+             for line in _split_lines(block.content)]
+    if not texts or len(texts) > 6:
+        return None
+    date = read_date(texts[-1], proc.date_formats)
+    names = texts[:-1] if date else texts
+    if not names or not all(NAME_RE.match(t) and not read_date(t, proc.date_formats)
+                            for t in names):
+        return None
+    entries = [MetaEntry("Authors", names, [pf.Str(", ".join(names))], line0, col0,
+                         is_list=True, name="authors")]
+    if date:
+        where = line0 + len(names) if line0 else None
+        entries.append(MetaEntry("Date", [texts[-1]], [pf.Str(texts[-1])], where, col0,
+                                 name="updated"))
+    block.content = []
     return entries
 
 
@@ -334,6 +400,7 @@ def _field_value(f, entry, proc):
     if f.kind in ("list", "link") and (entry.is_list or len(entry.values) > 1):
         values = [v for v in (clean_value(x) for x in entry.values) if v]
         return values or None
+    links = list(dict.fromkeys(links))
     if f.kind == "link" and len(links) == 1:
         return links[0]
     value = clean_value(entry.text)
@@ -487,7 +554,7 @@ def prepare(doc):
     ctx.process = proc
     front = _meta_entries(doc, proc)
     side = _sidecar_entries(ctx, proc) if proc.sidecars and ctx.source else []
-    title_block = _find_title(doc, proc)
+    title_block = _find_title(doc, proc) or _header_title(doc, ctx, proc)
     title_text = pf.stringify(title_block).strip() if title_block else None
     start = 0
     if title_block is not None:

@@ -396,8 +396,8 @@ FRONT_RE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]
 EP_TITLE_RE = re.compile(r"^#\s+(?:Draft\s*:\s*)?EP[-_ ]?(?:\d+|X+)\s*[:.\-–—]", re.I | re.M)
 EP_FILE_RE = re.compile(r"^EP[-_]?(?:\d+|TEMPLATE)(?:[-_.]|$)", re.IGNORECASE)
 RUST_RE = re.compile(r"^[-*]\s+Start Date\s*:", re.IGNORECASE | re.MULTILINE)
-GO_RE = re.compile(r"^(?:Authors?(?:\(s\))?\s*:|Last updated\s*:|Discussion at\s)",
-                   re.IGNORECASE | re.MULTILINE)
+GO_RE = re.compile(r"^(?:Authors?(?:\(s\))?\s*:|Last [Uu]pdated\s*:|Discussion at\s)",
+                   re.MULTILINE)  # as Go writes them: capitalised, not YAML keys
 EP_META_RE = re.compile(
     r"^(?:[-*]\s+)?\*\*(?:Status|Authors?|Owners?|Created|Maturity)\s*:?\*\*\s*:?"
     r"|^[-*]\s+(?:Status|Authors?|Owners?|Created|Maturity)\s*:",
@@ -411,10 +411,10 @@ def _front_keys(text: str) -> set[str]:
     return {fold(k) for k in re.findall(r"^([A-Za-z][\w\- ]*?)\s*:", m.group(1), re.M)}
 
 
-def _head(path: Path) -> str:
+def _head(path: Path, size: int = settings.PROCESS_SNIFF_BYTES) -> str:
     try:
         with open(path, "rb") as f:
-            return f.read(settings.PROCESS_SNIFF_BYTES).decode("utf-8", "replace")
+            return f.read(size).decode("utf-8", "replace")
     except OSError:
         return ""
 
@@ -448,22 +448,50 @@ def sniff(path) -> Process:
                 any((folder / s).is_file() for s in p.sidecars):
             return p
     text = _head(path)
+    own = _own(path, text)
+    if own is not None:
+        return builtin(own)
     front = _front_keys(text)
-    if EP_FILE_RE.match(path.name) or EP_TITLE_RE.search(text):
-        return builtin("ep")
-    if front & {"api approvers", "tracking link"}:
-        return builtin("openshift")
-    if RUST_RE.search(text[:4000]):
-        return builtin("rust-rfc")
-    if GO_RE.search(text[:4000]) and not front:
-        return builtin("go-design")
     if any(EP_FILE_RE.match(p.name) for p in _siblings(folder)):
         return builtin("ep")  # a draft beside numbered EPs follows their process
     if "creation date" in front and front & {"reviewers", "approvers"}:
         return builtin("openshift")
+    voted = _folder_vote(folder.resolve())
+    if voted:
+        return builtin(voted)
     if EP_META_RE.search(text[:4000]) or front & {"status", "authors", "maturity"}:
         return builtin("ep")
     return builtin("generic")
+
+
+def _own(path: Path, text: str) -> str | None:
+    """The process a proposal's own name and text say without doubt, or None."""
+    front = _front_keys(text)
+    if EP_FILE_RE.match(path.name) or EP_TITLE_RE.search(text):
+        return "ep"
+    if front & {"api approvers", "tracking link"}:
+        return "openshift"
+    if RUST_RE.search(text[:4000]):
+        return "rust-rfc"
+    if GO_RE.search(text[:4000]) and not front:
+        return "go-design"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_vote(folder: Path) -> str | None:
+    """The process most proposals of a folder say they follow (a Go design document with
+    only a byline sits among ones with Author(s): lines), when most of them agree."""
+    votes: dict[str, int] = {}
+    files = _siblings(folder)[:200]
+    for f in files:
+        name = _own(f, _head(f, 4096))
+        if name:
+            votes[name] = votes.get(name, 0) + 1
+    if not votes:
+        return None
+    name, n = max(votes.items(), key=lambda kv: kv[1])
+    return name if n >= 3 and n * 2 >= len(files) else None
 
 
 def _siblings(folder: Path) -> list[Path]:

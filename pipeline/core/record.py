@@ -37,6 +37,8 @@ TITLE_ID_RE = re.compile(r"^\s*(EP)[-_ ]?(\d+|X+)\s*[:.\-–—]\s*(.*)$", re.IG
 FILE_ID_RE = re.compile(r"^EP[-_]?(\d+)(?:[-_.]|$)", re.IGNORECASE)
 DRAFT_PREFIX_RE = re.compile(r"^\s*Draft\s*:\s*(.*)$", re.IGNORECASE)
 STATUS_NOTE_RE = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
+ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)  # March 16th
+DATE_NOTE_RE = re.compile(r"\s*\([^)]*\)\s*$")  # 15 May 2017 (to reflect ...)
 
 
 def fold_key(key: str) -> str:
@@ -76,7 +78,7 @@ def split_people(values) -> list[str]:
         if is_placeholder(value.strip()):
             continue
         for part in re.split(r"[,;]", value):
-            part = clean_value(part)
+            part = clean_value(re.sub(r"^\s*and\s+", "", part))  # A, B, and C
             if part and part not in people:
                 people.append(part)
     return people
@@ -103,12 +105,14 @@ def read_date(value: str | None, formats) -> str | None:
     value = clean_value(value)
     if not value or not formats:
         return None
-    for form in formats:
-        try:
-            when = dt.datetime.strptime(value, form)
-        except ValueError:
-            continue
-        return when.strftime("%Y-%m-%d" if "%d" in form else "%Y-%m")
+    bare = DATE_NOTE_RE.sub("", ORDINAL_RE.sub(r"\1", value)).rstrip(".").strip()
+    for text in dict.fromkeys((value, bare)):  # as written, then without its note
+        for form in formats:
+            try:
+                when = dt.datetime.strptime(text, form)
+            except ValueError:
+                continue
+            return when.strftime("%Y-%m-%d" if "%d" in form else "%Y-%m")
     return None
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from epdoc.pipeline.config import process as processes
 from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.core.options import Options
@@ -63,7 +64,12 @@ def check(document, config: Config | None = None, anchors: content.Anchors | Non
     return sorted(dict.fromkeys(out), key=lambda d: (d.line or 0, d.column or 0))
 
 
-def duplicates(items, config_of=for_source) -> dict[Path, list[Diagnostic]]:
+def _detected(source) -> Config:
+    """The configuration for a proposal, for its process as detected."""
+    return for_source(source).with_process(processes.detect(source))
+
+
+def duplicates(items, config_of=_detected) -> dict[Path, list[Diagnostic]]:
     """The checks across one run, from (source, id, text) triples: source -> diagnostics."""
     out: dict[Path, list[Diagnostic]] = {}
     for source, f in identity.duplicate_ids(items):
@@ -127,8 +133,9 @@ def lint(sources, options: Options | None = None, config: Config | None = None) 
             report.diagnostics[source] = [_failure(
                 source, "internal-error",
                 f"lint failed: {type(exc).__name__}: {exc} (please report this)")]
+    of = {s: d.context.process for s, d, _ in loaded}
     across = duplicates(((s, d.record.id, d.text) for s, d, _ in loaded),
-                        (lambda s: config) if config else for_source)
+                        lambda s: (config or for_source(s)).with_process(of.get(s)))
     for source, diags in across.items():
         merged = report.diagnostics.get(source, []) + diags
         report.diagnostics[source] = sorted(merged, key=lambda d: (d.line or 0, d.column or 0))

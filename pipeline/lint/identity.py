@@ -59,8 +59,13 @@ def check(view, config) -> Iterator[Finding]:
 
 def locate_id(text: str, ep_id: str) -> tuple[int, int]:
     """Where a proposal names its id: the first line mentioning it, else line 1."""
-    number = int(ep_id.split("-")[1])
-    pattern = re.compile(rf"\bEP[-_ ]?0*{number}\b", re.IGNORECASE)
+    m = re.search(r"(\d+)\D*$", ep_id)
+    if m is None:
+        return 1, 1
+    number = int(m.group(1))
+    prefix = re.escape(ep_id[:m.start()].rstrip("- "))  # EP, KEP, RFC; none for a Go design
+    pattern = re.compile(rf"\b{prefix}[-_ ]?0*{number}\b" if prefix else rf"\b0*{number}\b",
+                         re.IGNORECASE)
     for i, line in enumerate(text.split("\n"), 1):
         m = pattern.search(line)
         if m:

@@ -41,9 +41,17 @@ class Banner:
 
 def _entry(document, name):
     for entry in document.context.meta_entries:
-        if canonical_key(entry.key) == name:
+        if (getattr(entry, "name", None) or canonical_key(entry.key)) == name:
             return entry
     return None
+
+
+def shown(document) -> str | None:
+    """The theme status the proposal's status shows as: its process maps its own words
+    (a KEP's provisional shows as Draft, with the watermark; replaced as Superseded)."""
+    status = document.record.status
+    process = getattr(document.context, "process", None)
+    return process.shown(status) if process is not None else status
 
 
 def sibling(source: Path, number: int) -> Path | None:
@@ -84,10 +92,14 @@ def retarget(url: str, ext: str | None) -> str:
 
 def banner(document, theme, ext: str | None) -> Banner | None:
     rec = document.record
-    if not theme.has_banner(rec.status):
+    status = shown(document)
+    if not theme.has_banner(status):
         return None
-    css = status_class(rec.status)
-    sentence = SENTENCES.get(css, f"This proposal is {rec.status.lower()}")
+    css = status_class(status)
+    if status == rec.status:
+        sentence = SENTENCES.get(css, f"This proposal is {rec.status.lower()}")
+    else:  # a process's own word for it: "This proposal was replaced"
+        sentence = f"This proposal was {rec.status.lower()}"
     b = Banner(rec.status, css, sentence, rec.status_note)
     if css == "superseded":
         found = superseded_by(document)
@@ -99,9 +111,9 @@ def banner(document, theme, ext: str | None) -> Banner | None:
 
 def context(document, theme, ext: str | None) -> dict:
     """What the page template needs to show the status."""
-    rec = document.record
+    status = shown(document)
     return {
-        "status_class": status_class(rec.status),
-        "watermark": theme.watermark_for(rec.status),
+        "status_class": status_class(status),
+        "watermark": theme.watermark_for(status),
         "banner": banner(document, theme, ext),
     }

@@ -112,7 +112,7 @@ def page_layout(d, document, options) -> None:
     w, h = theme.page_size()
     m = theme.margins()
     rec = document.record
-    mark = theme.watermark_for(rec.status)
+    mark = theme.watermark_for(statuses.shown(document))
     for section in d.sections:
         # a section turned for a wide diagram (docx/landscape.py) keeps its orientation
         turned = section.orientation == WD_ORIENT.LANDSCAPE
