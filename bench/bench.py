@@ -274,7 +274,7 @@ def main(argv=None) -> int:
                 folders.append(real / name)
         rows.append(measure("real", folders, work, args.jobs, False, max(1, args.repeat)))
         if not args.no_redline:
-            rows[-1].update(measure_redline(folders, work, epdoc_cmd()))
+            rows[-1].update(measure_redline(folders, work))
         if args.generated:
             gen = work / "generated"
             generate(gen, args.generated, ROOT / "examples" / "proposals" / "images" /
