@@ -153,3 +153,16 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo):
     check = __import__("subprocess").run(["git", "apply", "--check", "change.patch"], cwd=repo,
                                          capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_a_draft_title_loses_its_prefix_with_the_status(repo):
+    path = repo / "proposals" / "draft-20260105-shards.md"
+    path.write_bytes(b"---\ntitle: Shards\nauthors:\n  - Olu Adeyemi\ncreation-date: 2026-01-05\n"
+                     b"---\n\n# Draft: Online Shards\n\nText.\n")
+    proc = _status(repo, str(path.relative_to(repo)), "Accepted")
+    assert proc.returncode == 0, proc.stderr
+    assert "no status" not in proc.stdout and "Draft -> Accepted" in proc.stdout
+    assert path.read_bytes() == (
+        b"---\ntitle: Shards\nauthors:\n  - Olu Adeyemi\ncreation-date: 2026-01-05\n"
+        + f"last-updated: {DAY}\nstatus: Accepted\n".encode()
+        + b"---\n\n# Online Shards\n\nText.\n")

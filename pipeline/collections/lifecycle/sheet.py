@@ -3,6 +3,7 @@ bytes, changed in place, written back byte for byte elsewhere."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +152,8 @@ class Sheet:
         like = home.spot
         if like.style == "yaml" and place.spot.style == "yaml":
             like = place.spot
+        if like.style == "yaml" and self._lower_keys(home.text):
+            key = re.sub(r"\s+", "-", key.strip().lower())  # Last Updated -> last-updated
         before = len(home.text.lines)
         fields.add_after(home.text.lines, like, key, value, place.spot)
         added = place.spot.last + 1
@@ -163,6 +166,12 @@ class Sheet:
                 spots.append(spot)
                 break
         return Found(home.text, spot)
+
+    def _lower_keys(self, text: Text) -> bool:
+        """Whether the YAML keys of `text` are all lower case (creation-date, status)."""
+        keys = [s.key for t, spots in self.blocks if t is text for s in spots
+                if s.style == "yaml"]
+        return bool(keys) and all(k == k.lower() for k in keys)
 
     def add_to_list(self, name: str, key: str, value: str, after: str | None = None,
                     as_list: bool = False) -> None:

@@ -131,13 +131,12 @@ def change(name: str, new_status: str, folder: Path, by: str | None = None,
     sheet = Sheet.read(source, process)
     old = _status_value(sheet)
     value = f"{status} ({note})" if note else status
-    if sheet.find("status") is None:
-        at = sheet.title()
-        heading = fields.body_of(sheet.main.lines[at]) if at is not None else ""
-        if DRAFT_TITLE_RE.match(heading):  # the status was the title's "Draft:"
-            old = "Draft"
-            sheet.main.lines[at] = DRAFT_TITLE_RE.sub(r"\1", heading) \
-                + fields.ending(sheet.main.lines[at])
+    at = sheet.title()
+    heading = fields.body_of(sheet.main.lines[at]) if at is not None else ""
+    if DRAFT_TITLE_RE.match(heading) and status.lower() != "draft":
+        old = old or "Draft"  # the title's "Draft:" says Draft: it goes with it
+        sheet.main.lines[at] = DRAFT_TITLE_RE.sub(r"\1", heading) \
+            + fields.ending(sheet.main.lines[at])
     if sheet.home() is None:
         raise InputError("the proposal has no metadata to write a status in", source, 1,
                          hint="add a metadata block (front matter, or a **Status**: line)")
