@@ -59,7 +59,7 @@ def process_for(folder: Path, override: str | None) -> processes.Process:
                 if child.is_dir() and processes.entry(child) is not None:
                     votes[processes.sniff(child).name] += 1
     votes.pop("generic", None)
-    return processes.builtin(votes.most_common(1)[0][0] if votes else "ep")
+    return processes.get(votes.most_common(1)[0][0] if votes else "ep", near=folder)
 
 
 def find_template(folder: Path, process: processes.Process) -> Path:
@@ -177,14 +177,18 @@ def create(title: str, folder: Path, override: str | None = None, number: int | 
                    template, author)
 
 
+def _exists(target: Path, numbered: bool) -> OutputError:
+    return OutputError("a proposal is there already; epdoc new never replaces one", target,
+                       hint="choose another title" + (" or --number" if numbered else ""))
+
+
 def _write(target: Path, process: processes.Process, sheet: Sheet) -> None:
+    numbered = "{number" in process.file_name
     if process.layout == "folder":
         try:
             os.mkdir(target)
         except FileExistsError:
-            raise OutputError(f"{target} is there already; epdoc new never replaces a "
-                              "proposal", target, hint="choose another title or --number") \
-                from None
+            raise _exists(target, numbered) from None
         try:
             for text in sheet.texts:
                 atomic.write_new(text.path, text.data())
@@ -194,11 +198,7 @@ def _write(target: Path, process: processes.Process, sheet: Sheet) -> None:
         return
     try:
         atomic.write_new(target, sheet.main.data())
-    except FileExistsError:
-        raise OutputError(f"{target} is there already; epdoc new never replaces a proposal",
-                          target, hint="choose another title or --number") from None
     except OSError as e:
         if e.errno == errno.EEXIST:
-            raise OutputError(f"{target} is there already; epdoc new never replaces a "
-                              "proposal", target, hint="choose another title") from None
+            raise _exists(target, numbered) from None
         raise

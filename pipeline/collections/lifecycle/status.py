@@ -41,6 +41,11 @@ class Change:
                        for line in out)
 
     def write(self) -> list[Path]:
+        for sheet in self.sheets:
+            for text in sheet.texts:
+                if text.changed and text.path.is_symlink():
+                    raise UsageError(f"{text.path} is a symbolic link; epdoc status writes "
+                                     "only real files", hint="give the file it points to")
         written = []
         for sheet in self.sheets:
             for text in sheet.texts:
