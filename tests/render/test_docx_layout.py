@@ -46,11 +46,11 @@ def test_watermark_only_on_drafts(corpus_build, status_build):
 def test_status_line_and_banner(status_build):
     out, _ = status_build
     d = docx.Document(str(out / "EP-020-event-bus.docx"))
-    names = [(p.style.name, p.text) for p in d.paragraphs[:4]]
-    assert names[0] == ("Title", "EP-020: In-process Event Bus")
-    assert names[1][0] == "Status Line" and names[1][1].strip() == "Superseded"
-    assert names[2] == ("Status Banner", "Superseded. This proposal is superseded by EP-021.")
-    link = d.paragraphs[2]._p.find(qn("w:hyperlink"))
+    names = [(p.style.name, p.text) for p in d.paragraphs[:5]]
+    assert names[:2] == [("Proposal Id", "EP-020"), ("Title", "In-process Event Bus")]
+    assert names[2][0] == "Status Line" and names[2][1].strip() == "Superseded"
+    assert names[3] == ("Status Banner", "Superseded. This proposal is superseded by EP-021.")
+    link = d.paragraphs[3]._p.find(qn("w:hyperlink"))
     assert d.part.rels[link.get(qn("r:id"))].target_ref == "EP-021-event-streams.docx"
     accepted = docx.Document(str(out / "EP-021-event-streams.docx"))
     assert "Status Banner" not in {p.style.name for p in accepted.paragraphs}
