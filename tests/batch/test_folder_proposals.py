@@ -166,6 +166,16 @@ def test_picture_comes_from_the_keps_folder(tree):
     assert any(p.blob == source.read_bytes() for p in media)
 
 
+def test_a_picture_of_another_keps_folder_is_refused(tree):
+    root, _, docs = tree
+    page = lxml_html.fromstring((root / "build" / "sig-node--1234-shared-name.html").read_bytes())
+    assert not [img for img in page.iter("img") if img.get("alt") == "borrowed flow"]
+    assert "borrowed flow" in page.text_content()
+    found = [d for d in docs["keps/sig-node/1234-shared-name/README.md"]["diagnostics"]
+             if d["code"] == "image-missing"]
+    assert len(found) == 1 and found[0]["line"] == 20, found
+
+
 def test_index_lists_every_kep_linked_to_its_outputs(tree):
     root, *_ = tree
     proc = run_epdoc("index", "keps", "-o", "build/index.html", cwd=root)
