@@ -42,6 +42,10 @@ OUTDIR = Path("build")
 CACHE_NAME = ".epdoc-cache"  # the build cache, in the output folder unless --cache-dir
 ARCHIVE_STATUSES = ("Accepted", "Implementable", "Implemented")
 PACKET_TITLE = "Enhancement Proposals: Review Packet"
+PREVIEW_HOST = "127.0.0.1"  # epdoc preview listens here only, unless --host says otherwise
+PREVIEW_PORT = 8000  # epdoc preview's port (--port; 0: any free one)
+PREVIEW_DEBOUNCE_MS = 50  # epdoc preview: saves this close together make one rebuild
+PREVIEW_STEP_MS = 25  # epdoc preview: how often the watcher looks for more changes
 
 # --- environment variables -------------------------------------------------------------------
 ENVIRONMENT = {

@@ -161,8 +161,8 @@ def page(doc: pf.Doc, summary: Summary) -> None:
     def inline(elem, _doc):
         if isinstance(elem, pf.Span) and elem.identifier.startswith("rl-"):
             kind = INS if INS in elem.classes else DEL
-            moved = ' class="moved"' if MOVED in elem.classes else ""
-            return [pf.RawInline(f"<{kind}{moved}>", "html"), *elem.content,
+            cls = "redline moved" if MOVED in elem.classes else "redline"
+            return [pf.RawInline(f'<{kind} class="{cls}">', "html"), *elem.content,
                     pf.RawInline(f"</{kind}>", "html")]
         if _marked_block(elem) and MOVED_FROM in elem.classes:
             elem.content = [pf.Para(pf.Emph(*_line("Moved from here:")), pf.Space(),

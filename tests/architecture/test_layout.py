@@ -10,8 +10,8 @@ import sys
 
 from helpers import EXAMPLES, ROOT
 
-STAGES = {"cli", "collections", "redline", "batch", "convert", "lint", "render", "reading",
-          "diagrams", "safety", "pandoc", "config", "core"}
+STAGES = {"cli", "preview", "collections", "redline", "batch", "convert", "lint", "render",
+          "reading", "diagrams", "math", "safety", "pandoc", "config", "core"}
 
 
 def graph(what: str) -> subprocess.CompletedProcess:

@@ -72,8 +72,8 @@ def texts(root, xpath) -> list[str]:
 
 def test_html_marks_insertions_and_deletions_word_by_word(page):
     main = page.xpath("//main")[0]
-    assert texts(main, ".//ins[not(@class)]") == ["Implementable", "slowly.", "blue"]
-    assert texts(main, ".//del") == ["Draft", "quickly.",
+    assert texts(main, ".//ins[@class='redline']") == ["Implementable", "slowly.", "blue"]
+    assert texts(main, ".//del[@class='redline']") == ["Draft", "quickly.",
                                      "The audit trail is kept for ninety days.", "red"]
     para = main.xpath(".//p[contains(., 'frobnicates')]")[0]
     assert words(para.text_content()) == (
@@ -100,7 +100,7 @@ def test_html_tells_the_moved_section_moved(page):
     moved = page.xpath("//div[contains(@class, 'moved') and not(contains(@class, 'from'))]")
     assert len(moved) == 1
     assert words(moved[0].text_content()) == "Moved here: " + MOVED
-    assert texts(moved[0], ".//ins[@class='moved']") == ["Alternatives", MOVED[13:]]
+    assert texts(moved[0], ".//ins[@class='redline moved']") == ["Alternatives", MOVED[13:]]
     source = page.xpath("//div[contains(@class, 'moved-from')]")
     assert len(source) == 1 and words(source[0].text_content()).startswith(
         "Moved from here: Alternatives · We considered")

@@ -89,7 +89,7 @@ def test_two_files_without_git(tmp_path):
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "out" / "EP-042-widget.redline.html").read_text()
     assert "Changes since old/EP-042-widget.md" in page
-    assert "<del>quickly.</del><ins>slowly.</ins>" in page
+    assert '<del class="redline">quickly.</del><ins class="redline">slowly.</ins>' in page
 
 
 def test_reading_git_runs_no_planted_command(history, tmp_path):
