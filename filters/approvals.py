@@ -163,6 +163,21 @@ def prr_file(source: Path, number: int | None) -> Path | None:
     return path if path.is_file() and not path.is_symlink() else None
 
 
+def inputs(source, override: str | None = None) -> list[Path]:
+    """The files outside the proposal's folder its approvals come from (a KEP's production
+    readiness file): the cache and --changed-since count them as its inputs."""
+    try:
+        proc = processes.detect(source, override)
+    except EpdocError:
+        return []
+    if proc.layout != "folder" or not proc.id_pattern:
+        return []
+    m = re.match(proc.id_pattern, Path(source).parent.name)
+    number = m.group(1) if m and m.groups() else None
+    path = prr_file(Path(source), int(number)) if number and number.isdigit() else None
+    return [path] if path is not None else []
+
+
 def from_prr(path: Path, ctx) -> list[Approval]:
     """A KEP's production readiness approvals: `alpha: {approver: "@x"}` per stage."""
     import yaml  # only KEPs with a production readiness file need it

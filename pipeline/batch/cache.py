@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from epdoc import __version__
+from epdoc.filters import approvals
 from epdoc.pipeline.config import layout
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
@@ -287,6 +288,8 @@ class Cache:
         process = getattr(self.options, "process", None)
         for sidecar in layout.sidecars(source, process):  # kep.yaml: the proposal's metadata
             parts.append(f"{sidecar.name}={self._file_hash(sidecar)}")
+        for extra in approvals.inputs(source, process):  # a KEP's prod-readiness file
+            parts.append(f"{extra}={self._file_hash(extra)}")
         for dep in dependencies(source, text):
             if proposalpath.inside(dep, [folder]):
                 parts.append(f"{dep}={self._file_hash(dep)}")

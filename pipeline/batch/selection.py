@@ -7,6 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from epdoc.filters import approvals
 from epdoc.pipeline.batch.cache import dependencies
 from epdoc.pipeline.config import layout
 from epdoc.pipeline.core import git
@@ -44,7 +45,8 @@ def select_changed(sources, changed: set[Path], process: str | None = None) -> l
     for source in sources:
         path = Path(os.path.normpath(Path(source).resolve()))
         own = [path, *(Path(os.path.normpath(f.resolve()))
-                       for f in layout.sidecars(source, process))]
+                       for f in [*layout.sidecars(source, process),
+                                 *approvals.inputs(source, process)])]
         if any(f in changed for f in own):
             picked.append(source)
             continue

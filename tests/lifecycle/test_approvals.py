@@ -169,3 +169,25 @@ def test_an_unreadable_production_readiness_file_is_a_warning(tmp_path):
     git(repo, "status")
     assert re.search(r'"approvals": \[\]', run_epdoc(
         "meta", "--json", "keps/sig-node/2000-node-swap", cwd=repo).stdout)
+
+
+def test_a_changed_production_readiness_file_rebuilds_its_kep(tmp_path):
+    repo = make_repo(tmp_path)
+    kep = "keps/sig-node/2000-node-swap"
+    first = run_epdoc("build", kep, "--to", "html", "-o", "build", cwd=repo)
+    assert "1 converted" in first.stderr + first.stdout, first.stderr
+    again = run_epdoc("build", kep, "--to", "html", "-o", "build", cwd=repo)
+    assert "1 up to date" in again.stderr + again.stdout
+    prr = repo / "keps" / "prod-readiness" / "sig-node" / "2000.yaml"
+    prr.write_text(prr.read_text() + 'stable:\n  approver: "@wojtek-t"\n')
+    third = run_epdoc("build", kep, "--to", "html", "-o", "build", cwd=repo)
+    assert "1 converted" in third.stderr + third.stdout
+    _, rows, _ = _html_block(repo / "build" / "2000-node-swap.html")
+    assert rows[-1] == ["@wojtek-t", "production readiness", "", "stable"]
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "stable approval")
+    prr.write_text(prr.read_text().replace("@wojtek-t", "@deads2k"))
+    proc = run_epdoc("lint", "keps", "--changed-since", "HEAD", "--format", "json", cwd=repo)
+    checked = {d["file"] for d in json.loads(proc.stdout)}
+    assert any(f.startswith("keps/sig-node/2000-node-swap/") for f in checked), checked
+    assert not any(f.startswith("keps/sig-node/2100-swap-limits/") for f in checked)
