@@ -157,12 +157,22 @@ class Redliner:
 
     @staticmethod
     def presented(compared: Compared, fmt: str) -> documents.Document:
+        """The document as `fmt` shows its redline; its blocks keep their source lines
+        (the DOCX's source map, --line-numbers)."""
         doc = page.copy_doc(compared.document)
+        ctx = compared.document.context
+        positions = {}
+        for original, block in zip(_blocks(compared.document.doc), _blocks(doc),
+                                   strict=False):
+            if id(original) in ctx.positions:
+                positions[id(block)] = ctx.positions[id(original)]
+        context = dataclasses.replace(ctx, positions=positions)
+        doc.epdoc = context
         if fmt == "docx":
             present.docx(doc, compared.summary)
         else:
             present.page(doc, compared.summary)
-        return dataclasses.replace(compared.document, doc=doc)
+        return dataclasses.replace(compared.document, doc=doc, context=context)
 
     def one(self, source: Path, outdir: Path) -> Outcome:
         outcome = Outcome(Path(source))
@@ -190,6 +200,12 @@ class Redliner:
         here = Path.cwd()
         return [Outcome(Path(os.path.relpath(self.base.repo.work_tree / g, here)), "deleted")
                 for g in gone]
+
+
+def _blocks(doc) -> list:
+    found: list = []
+    doc.walk(lambda e, _d: found.append(e) if isinstance(e, pf.Block) else None)
+    return found
 
 
 def _writer_of(mark: diff.Mark, lines: dict, text: str):
