@@ -55,6 +55,8 @@ def problem(raw: str) -> tuple[str, int | None] | None:
         return " ".join(str(exc).split()), None
     except RecursionError:
         return "nested too deeply", None
+    except (ValueError, OverflowError):
+        return None  # read, but a value is not what its form says (a 13th month): pandoc's
     return None
 
 
@@ -65,8 +67,8 @@ def _scalar(value: str) -> str:
         value = COMMENT_RE.sub("", value)
     try:
         loaded = yaml.safe_load(value)
-    except (yaml.YAMLError, RecursionError):
-        return value.strip()
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
+        return value.strip().strip("'\"").strip()  # `"@name` (a quote left open)
     if isinstance(loaded, (datetime.date, datetime.datetime)):
         return loaded.isoformat()
     if isinstance(loaded, bool):
@@ -82,7 +84,7 @@ def _flow_list(value: str) -> list[str] | None:
         return None
     try:
         loaded = yaml.safe_load(value)
-    except (yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
         return None
     if isinstance(loaded, list) and all(isinstance(v, (str, int, float, datetime.date))
                                         for v in loaded):
@@ -91,8 +93,9 @@ def _flow_list(value: str) -> list[str] | None:
 
 
 def read_lines(raw: str) -> dict[str, str | list[str]]:
-    """The simple lines of `raw`: top-level `key: value`, and `- item` lines under a key
-    with no value; a key given twice keeps its first value; anything else is skipped."""
+    """The simple lines of `raw`: top-level `key: value`, `- item` lines under a key with
+    no value, or its value on the indented lines below it; a key given twice keeps its
+    first value; anything else (nested mappings, block scalars) is skipped."""
     values: dict[str, str | list[str]] = {}
     current: str | None = None  # the key whose list items may follow
     for line in raw.split("\n"):
@@ -114,8 +117,16 @@ def read_lines(raw: str) -> dict[str, str | list[str]]:
                 values[key] = listed if listed is not None else _scalar(value)
             continue
         item = ITEM_RE.match(line)
-        if item and current is not None and item.group(1):
-            values[current].append(_scalar(item.group(1)))  # type: ignore[union-attr]
+        if item and current is not None and isinstance(values[current], list):
+            if item.group(1):
+                values[current].append(_scalar(item.group(1)))  # type: ignore[union-attr]
+            continue
+        nested = KEY_RE.match(line.strip())  # a mapping under the key: not read
+        if current is not None and line[0].isspace() and not item and not nested \
+                and (values[current] == [] or isinstance(values[current], str)):
+            # `status:` then `    implemented`: a plain value on the lines below its key
+            before = values[current] if isinstance(values[current], str) else ""
+            values[current] = _scalar(f"{before} {line.strip()}".strip())
             continue
         if not line[0].isspace():
             current = None

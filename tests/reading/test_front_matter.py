@@ -105,3 +105,34 @@ def test_index_and_packet_list_it(tree):
     packet = run_epdoc("packet", "proposals", "-o", "packet.pdf", cwd=root)
     assert packet.returncode == 0, packet.stderr
     assert "Ingress Route Sharding" in pdf_text(root / "packet.pdf")
+
+
+def test_lines_read_one_by_one_as_real_broken_front_matter_writes_them():
+    from epdoc.pipeline.reading.frontmatter import read_lines
+
+    raw = ('title: "Azure: Allow Customer-Provisioned Networks"\n'
+           "authors:\n"
+           '  - "@russellb\n'  # a quote left open
+           "  - @squeed\n"  # YAML cannot start a value with @
+           "status:\n"
+           "    implemented\n"  # the value on the line below its key
+           "milestone:\n"
+           "  alpha: v1.2\n"  # a mapping: not read
+           "see-also:[]\n"
+           "tracking-links:\n"
+           "  - [NE-1](https://issues.redhat.com/browse/NE-1)\n"
+           "summary: |\n"
+           "  block text\n"
+           "creation-date: 2019-08-12 # a comment\n"
+           "last-updated: 2021-21-01\n"  # not a real day: kept as written, lint says so
+           "reviewers: [\"@a\", \"@b\"]\n"
+           "status: rejected\n")  # given twice: the first one counts
+    assert read_lines(raw) == {
+        "title": "Azure: Allow Customer-Provisioned Networks",
+        "authors": ["@russellb", "@squeed"],
+        "status": "implemented",
+        "tracking-links": ["[NE-1](https://issues.redhat.com/browse/NE-1)"],
+        "creation-date": "2019-08-12",
+        "last-updated": "2021-21-01",
+        "reviewers": ["@a", "@b"],
+    }
