@@ -15,6 +15,40 @@ def family_name(path: Path) -> str:
     return name.getDebugName(16) or name.getDebugName(1)
 
 
+EM = 1000  # the units of outline(): 1000 to the em
+
+
+@functools.cache
+def outline(text: str, paths: tuple[Path, ...], spacing: float = 0.0) -> tuple[str, float, float]:
+    """`text` drawn as SVG path data, each character from the first font of `paths` that
+    has it (the first font's box where none has it), in units of EM to the em, the
+    baseline at y=0 and y pointing down as in SVG: (path data, advance, the y of the ink's
+    middle). `spacing` (in em) goes between characters. For pictures that cannot use the
+    page's fonts (an SVG used as an image, as a CSS background, loads no @font-face)."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.ttLib import TTFont
+
+    fonts = [TTFont(str(p), lazy=True) for p in paths]
+    cmaps = [f.getBestCmap() for f in fonts]
+    parts, x, top, bottom = [], 0.0, 0.0, 0.0
+    for i, ch in enumerate(text):
+        k = next((k for k, cmap in enumerate(cmaps) if ord(ch) in cmap), 0)
+        glyphs, scale = fonts[k].getGlyphSet(), EM / fonts[k]["head"].unitsPerEm
+        glyph = glyphs[cmaps[k].get(ord(ch), ".notdef")]
+        move = (scale, 0, 0, -scale, x, 0)
+        pen = SVGPathPen(glyphs, ntos=lambda n: f"{n:.1f}".rstrip("0").rstrip("."))
+        bounds = BoundsPen(glyphs)
+        glyph.draw(TransformPen(pen, move))
+        glyph.draw(TransformPen(bounds, move))
+        if bounds.bounds:
+            top, bottom = min(top, bounds.bounds[1]), max(bottom, bounds.bounds[3])
+        parts.append(pen.getCommands())
+        x += glyph.width * scale + (spacing * EM if i < len(text) - 1 else 0)
+    return " ".join(p for p in parts if p), x, (top + bottom) / 2
+
+
 def _ranges(codes: set[int]) -> list[list[int]]:
     out: list[list[int]] = []
     for c in sorted(codes):

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from epdoc.pipeline.config import fonts
 
 WEIGHTS = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
            "italic": ("normal", "italic"), "bolditalic": ("bold", "italic")}
+
+SPACING = 0.08  # the watermark's letter spacing, in em
 
 # page sizes in millimetres (portrait)
 PAGE_SIZES = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210),
@@ -185,8 +190,23 @@ class Theme:
     def status_color(self, status: str | None) -> str:
         return self.tokens["colors"].get(f"status-{status_class(status)}", self.color("accent"))
 
-    def watermark_svg(self, status: str, landscape: bool = False) -> str:
-        """A page-sized SVG with the status written along the diagonal."""
+    def watermark_fonts(self) -> tuple[Path, ...]:
+        """The font files the watermark is drawn from: the body's bold face, then the
+        fallbacks (each character from the first that has it)."""
+        body = self.font_files(self.body_font)
+        files = [body.get("bold") or body.get("regular")]
+        for family in self.fallback_fonts:
+            faces = self.font_files(family)
+            files.append(faces.get("bold") or faces.get("regular"))
+        return tuple(f for f in files if f is not None)
+
+    def watermark_svg(self, status: str, landscape: bool = False,
+                      outlines: bool = False) -> str:
+        """A page-sized SVG with the status written along the diagonal in the theme's bold
+        body font: as text (the PDF, where WeasyPrint draws it with the theme's fonts and
+        a reader can find the word), or as the glyphs' outlines (the screen: a browser draws
+        an SVG used as a CSS background without the page's @font-face fonts, in a serif
+        fallback). Both have the same size and place."""
         text = self.watermark_for(status) or status.upper()
         w, h = self.page_size()
         if landscape:
@@ -195,17 +215,26 @@ class Theme:
         diagonal = math.hypot(w, h)
         size = min(0.62 * diagonal / (0.68 * max(len(text), 3)), 0.3 * w)
         opacity = float(self.tokens.get("status", {}).get("watermark-opacity", 0.5))
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}mm" height="{h:g}mm" '
-            f'viewBox="0 0 {w:g} {h:g}"><text x="{w / 2:g}" y="{h / 2:g}" '
-            f'transform="rotate({-angle:.2f} {w / 2:g} {h / 2:g})" text-anchor="middle" '
-            f'dominant-baseline="middle" font-family="{self.body_font}" font-weight="bold" '
-            f'font-size="{size:.1f}" letter-spacing="{size * 0.08:.1f}" '
-            f'fill="{self.color("watermark")}" fill-opacity="{opacity:g}">{text}</text></svg>'
-        )
+        d, advance, middle = fonts.outline(text, self.watermark_fonts(), SPACING)
+        scale = size / fonts.EM
+        cx, cy = w / 2, h / 2
+        baseline = cy - middle * scale  # the ink's middle on the page's middle
+        turn = f"rotate({-angle:.2f} {cx:g} {cy:g})"
+        paint = f'fill="{self.color("watermark")}" fill-opacity="{opacity:g}"'
+        if outlines:
+            drawn = (f'<path transform="{turn} translate({cx - advance * scale / 2:.2f} '
+                     f'{baseline:.2f}) scale({scale:.5f})" {paint} d="{d}"/>')
+        else:
+            drawn = (f'<text x="{cx - advance * scale / 2:.2f}" y="{baseline:.2f}" '
+                     f'transform="{turn}" font-family="{escape(self.body_font)}" '
+                     f'font-weight="bold" font-size="{size:.2f}" '
+                     f'letter-spacing="{size * SPACING:.2f}" {paint}>{escape(text)}</text>')
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}mm" height="{h:g}mm" '
+                f'viewBox="0 0 {w:g} {h:g}"><title>{escape(text)}</title>{drawn}</svg>')
 
-    def watermark_uri(self, status: str, landscape: bool = False) -> str:
-        return "data:image/svg+xml," + quote(self.watermark_svg(status, landscape))
+    def watermark_uri(self, status: str, landscape: bool = False,
+                      outlines: bool = False) -> str:
+        return "data:image/svg+xml," + quote(self.watermark_svg(status, landscape, outlines))
 
     def status_css(self) -> str:
         """Badge colors per status, and the on-screen watermark (HTML)."""
@@ -216,7 +245,7 @@ class Theme:
                              f"{{ --status-color: var(--color-{name}); }}")
         for status in self.watermark_statuses:
             name = f"watermark-{status_class(status)}"
-            uri = self.watermark_uri(status)
+            uri = self.watermark_uri(status, outlines=True)  # no @font-face in a background
             rules.append(f"@media screen {{ body.{name} {{ background: url(\"{uri}\") "
                          "no-repeat center / contain fixed; } }")
         return "\n".join(rules) + "\n"

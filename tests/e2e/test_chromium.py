@@ -2,7 +2,10 @@
 console error, no Content-Security-Policy violation, the theme's fonts loaded, something
 drawn."""
 
+import base64
+
 import pytest
+from PIL import ImageChops
 
 from epdoc.pipeline.config import theme as themes
 
@@ -80,3 +83,72 @@ def test_a_violation_is_seen(browser, tmp_path):  # noqa: F811
     assert browser.js("return document.title") != "ran"
     assert any("script-src" in p for p in problems), problems
     assert any("font-src" in p for p in problems), problems
+
+
+WIDTH, HEIGHT = 420, 594  # an A4 page at 2 px/mm
+
+
+def _watermark_page(background: str = "", inline: str = "") -> str:
+    theme = themes.load()
+    bold = theme.font_files(theme.body_font)["bold"]
+    font = base64.b64encode(bold.read_bytes()).decode()
+    return (f'<!DOCTYPE html><html><head><style>@font-face {{ font-family: "{theme.body_font}";'
+            f' font-weight: bold; src: url(data:font/ttf;base64,{font}); }}'
+            f" html, body {{ margin: 0; background: #fff; }}"
+            f" div {{ width: {WIDTH}px; height: {HEIGHT}px; {background} }}"
+            f" svg {{ display: block; width: {WIDTH}px; height: {HEIGHT}px; }}</style></head>"
+            f"<body><div>{inline}</div></body></html>")
+
+
+def _shot(browser, html):  # noqa: F811
+    browser.render(html)
+    browser.fonts([themes.load().body_font])
+    browser.js("return document.fonts.ready")
+    return browser.screenshot().crop((0, 0, WIDTH, HEIGHT)).convert("L")
+
+
+def _differ(a, b) -> float:
+    """The share of inked pixels (in either picture) where the two disagree."""
+    ink_a = a.point(lambda v: 255 if v < 250 else 0)
+    ink_b = b.point(lambda v: 255 if v < 250 else 0)
+    both = sum(ImageChops.lighter(ink_a, ink_b).histogram()[255:])
+    apart = sum(ImageChops.difference(ink_a, ink_b).histogram()[255:])
+    return apart / max(both, 1)
+
+
+def test_screen_watermark_is_drawn_in_the_theme_font(browser, corpus_build):  # noqa: F811
+    """The DRAFT a browser draws behind the page (an SVG background, which cannot use the
+    page's @font-face fonts) has the theme's glyphs: it matches the same word set inline in
+    the theme's bold font, and not what the text in the background SVG would look like."""
+    theme = themes.load()
+    svg = theme.watermark_svg("Draft", outlines=True)
+    assert "<text" not in svg and "<path" in svg
+    out, _ = corpus_build
+    page = (out / "EP-003-GPU-Power-Monitoring.html").read_text()
+    assert theme.watermark_uri("Draft", outlines=True) in page
+
+    def background(outlines):
+        uri = theme.watermark_uri("Draft", outlines=outlines)
+        return _watermark_page(f'background: url("{uri}") no-repeat center / 100% 100%;')
+
+    theme_font = _shot(browser, _watermark_page(inline=theme.watermark_svg("Draft")))
+    shown = _shot(browser, background(outlines=True))
+    fallback = _shot(browser, background(outlines=False))
+    assert browser.problems() == []
+    assert ink(theme_font.convert("RGB")) > 2000  # the word is there
+    assert _differ(shown, theme_font) < 0.1, _differ(shown, theme_font)
+    assert _differ(fallback, theme_font) > 0.3, _differ(fallback, theme_font)
+
+
+def test_watermark_in_the_page_seen_by_chromium(browser, corpus_build):  # noqa: F811
+    """In the built draft page, the watermark is painted (content hidden, the background
+    alone has ink); a proposal that is not a draft has none."""
+    out, _ = corpus_build
+    hide = ("document.body.style.color = 'transparent';"
+            "for (const e of document.body.querySelectorAll('*')) e.style.visibility = 'hidden';")
+    browser.open(out / "EP-003-GPU-Power-Monitoring.html")
+    browser.js(hide)
+    assert ink(browser.screenshot()) > 5000
+    browser.open(out / "EP-001-redfish-support.html")
+    browser.js(hide)
+    assert ink(browser.screenshot()) == 0
