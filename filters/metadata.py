@@ -141,8 +141,20 @@ def _name(key, proc):
     return proc.canonical(key) if proc is not None else processes.canonical_key(key)
 
 
+def _text_of(inlines) -> str:
+    """Plain text of a value; an e-mail autolink keeps its brackets (`A <a@b.org>`)."""
+    parts = []
+    for el in inlines:
+        if isinstance(el, pf.Link) and el.url.startswith("mailto:") \
+                and pf.stringify(el) == el.url[len("mailto:"):]:
+            parts.append(f"<{pf.stringify(el)}>")
+        else:
+            parts.append(pf.stringify(el))
+    return "".join(parts)
+
+
 def _entry(key, rest, line, column, proc):
-    value = pf.stringify(pf.Plain(*rest)).strip() if rest else ""
+    value = _text_of(rest).strip() if rest else ""
     return MetaEntry(key, [value], rest, line, column, name=_name(key, proc))
 
 
@@ -401,8 +413,8 @@ def _field_value(f, entry, proc):
         values = [v for v in (clean_value(x) for x in entry.values) if v]
         return values or None
     links = list(dict.fromkeys(links))
-    if f.kind == "link" and len(links) == 1:
-        return links[0]
+    if f.kind == "link" and links:
+        return links[0] if len(links) == 1 else links
     value = clean_value(entry.text)
     return [value] if value and f.kind == "list" else value
 
@@ -568,7 +580,8 @@ def prepare(doc):
     display_title = title_text or rec.title or _stem_title(ctx.source, proc) or "Untitled"
     ctx.record, ctx.display_title = rec, display_title
     ctx.meta_entries = entries
-    extras = [e for e in entries if e.name is None]
+    extras = [e for e in entries  # the id's own key (kep-number) shows as the ID row
+              if e.name is None and processes.fold(e.key) not in proc.id_keys]
     table = metadata_table(rec, fields, extras, proc)
     if table is not None:
         doc.content.insert(start, table)

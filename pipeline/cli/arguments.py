@@ -153,12 +153,19 @@ def add_process(p) -> None:
 
 
 def check_process(args, paths=()) -> None:
-    """--process names a process (a built-in one, or one defined near the first path)."""
+    """--process names a process (a built-in one, or one defined near the first path), and
+    each project's own `process = "..."` is one: a usage error before any work."""
+    from epdoc.pipeline.config import process
+
+    paths = list(paths)
     name = getattr(args, "process", None)
     if name:
-        from epdoc.pipeline.config import process
-
         process.get(name, near=next(iter(paths), None))
+        return
+    for folder in dict.fromkeys(Path(p).parent for p in paths):
+        configured = process.configured(folder / "x.md")
+        if configured:
+            process.get(configured, near=folder / "x.md")
 
 
 def options_from(args, **given) -> Options:

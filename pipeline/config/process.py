@@ -456,7 +456,10 @@ def sniff(path) -> Process:
         return builtin("ep")  # a draft beside numbered EPs follows their process
     if "creation date" in front and front & {"reviewers", "approvers"}:
         return builtin("openshift")
-    voted = _folder_vote(folder.resolve())
+    try:
+        voted = _folder_vote(folder.resolve(), folder.stat().st_mtime_ns)
+    except OSError:
+        voted = None
     if voted:
         return builtin(voted)
     if EP_META_RE.search(text[:4000]) or front & {"status", "authors", "maturity"}:
@@ -479,7 +482,7 @@ def _own(path: Path, text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _folder_vote(folder: Path) -> str | None:
+def _folder_vote(folder: Path, _mtime_ns: int) -> str | None:
     """The process most proposals of a folder say they follow (a Go design document with
     only a byline sits among ones with Author(s): lines), when most of them agree."""
     votes: dict[str, int] = {}
