@@ -17,18 +17,16 @@ def _parses(command: str) -> None:
     cli.parser(args).parse_args(args)  # a wrong option would exit
 
 
-def test_workflow_runs_epdoc_with_real_options():
+def test_workflow_uses_the_action_with_its_inputs():
+    """The example workflow is epdoc's action in one step (tests/e2e/test_action.py runs
+    the action's commands)."""
     flow = yaml.safe_load((ROOT / "examples" / "ci" / "proposals.yml").read_text())
-    runs = [step["run"] for job in flow["jobs"].values() for step in job["steps"]
-            if "run" in step and step["run"].lstrip().startswith("epdoc ")]
-    assert {r.split()[1] for r in runs} == {"lint", "build"}
-    for run in runs:
-        _parses(" ".join(run.split()))
-    build = next(r for r in runs if r.split()[1] == "build")
-    assert "--shard" in build and "--report" in build
-    uses = [step.get("uses", "") for step in flow["jobs"]["build"]["steps"]]
-    assert any(u.startswith("actions/cache") for u in uses)
-    assert any(u.startswith("actions/upload-artifact") for u in uses)
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps = [s for job in flow["jobs"].values() for s in job["steps"]]
+    ours = [s for s in steps if s.get("uses", "").split("@")[0].endswith("/epdoc")]
+    assert len(ours) == 1
+    assert set(ours[0]["with"]) <= set(action["inputs"])
+    assert {"paths", "shard", "report", "lint"} <= set(ours[0]["with"])
 
 
 def test_pre_commit_hook_runs_epdoc_lint():
