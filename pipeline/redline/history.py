@@ -37,6 +37,7 @@ class Version:
     text: str | None
     renamed_from: str | None = None
     commits: list[git.Commit] = field(default_factory=list)  # since the base, newest first
+    changes: list[git.Change] = field(default_factory=list)  # the same, with the paths
     uncommitted: bool = False  # the working tree differs from HEAD
 
 
@@ -81,7 +82,7 @@ def version(base: Base, source: Path, max_bytes: int) -> Version:
             path = change.old_path
             renamed = path
     size = repo.size(base.commit.sha, path)
-    result = Version(path, None, renamed, [c.commit for c in changes],
+    result = Version(path, None, renamed, [c.commit for c in changes], changes,
                      uncommitted=_uncommitted(repo, rel, source))
     if size is None:
         return result
@@ -158,10 +159,7 @@ def versions(base: Base, source: Path, found: Version, now: dt.datetime):
     working tree's last when it differs from HEAD; the newest REDLINE_MAX_VERSIONS only."""
     out = []
     repo = base.repo
-    paths = {}
-    for change in base.repo.changes(base.commit.sha, relative(base, source),
-                                    settings.REDLINE_MAX_VERSIONS):
-        paths[change.commit.sha] = change
+    paths = {change.commit.sha: change for change in found.changes}
     for commit in reversed(found.commits[:settings.REDLINE_MAX_VERSIONS]):
         change = paths.get(commit.sha)
         if change is None or change.status == "D":
