@@ -166,3 +166,15 @@ def test_a_draft_title_loses_its_prefix_with_the_status(repo):
         b"---\ntitle: Shards\nauthors:\n  - Olu Adeyemi\ncreation-date: 2026-01-05\n"
         + f"last-updated: {DAY}\nstatus: Accepted\n".encode()
         + b"---\n\n# Online Shards\n\nText.\n")
+
+
+def test_comments_and_later_sections_are_not_metadata(repo):
+    path = repo / "proposals" / "EP-007-untitled.md"
+    path.write_bytes(b"<!--\nStatus: in the comment\n-->\n**Status**: Draft\n**Authors**: Ann\n\n"
+                     b"## Summary\n\n**Note**: stays.\n")
+    proc = _status(repo, "EP-007", "Accepted", "--dir", "proposals")
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_bytes() == (
+        b"<!--\nStatus: in the comment\n-->\n**Status**: Accepted\n"
+        + f"**Last Updated**: {DAY}\n".encode()
+        + b"**Authors**: Ann\n\n## Summary\n\n**Note**: stays.\n")

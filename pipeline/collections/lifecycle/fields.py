@@ -138,16 +138,26 @@ def title_line(lines: list[str], start: int = 0) -> int | None:
     return None
 
 
-def body_spots(lines: list[str], start: int, known) -> list[Spot]:
-    """Metadata lines in the body from `start` to the first heading after it: bold keys
-    (any key) and `Key: value` lines whose key `known(key)` accepts."""
+def body_spots(lines: list[str], start: int, known, title: bool = True) -> list[Spot]:
+    """Metadata lines in the body from `start` (the title's line when `title`) to the next
+    heading: bold keys (any key) and `Key: value` lines whose key `known(key)` accepts;
+    lines inside an HTML comment are not metadata."""
     spots: list[Spot] = []
+    comment = False
     for i in range(start, len(lines)):
         text = body_of(lines[i])
-        if HEADING_RE.match(text) or FENCE_RE.match(text):
-            if i > start or not HEADING_RE.match(text):
-                break
+        if comment:
+            comment = "-->" not in text
             continue
+        if "<!--" in text and "-->" not in text.split("<!--", 1)[1]:
+            comment = True
+            continue
+        if FENCE_RE.match(text):
+            break
+        if HEADING_RE.match(text):
+            if i == start and title:
+                continue
+            break
         m = BOLD_RE.match(text)
         if m and ":" in m.group("inner") + m.group("outer"):
             form = "**{key}:**" if ":" in m.group("inner") else "**{key}**:"

@@ -81,7 +81,7 @@ class Sheet:
         start = front[1] + 1 if front else 0
         title = fields.title_line(main.lines, start)
         body = fields.body_spots(main.lines, title if title is not None else start,
-                                 lambda k: process.canonical(k) is not None)
+                                 lambda k: process.canonical(k) is not None, title is not None)
         sheet.blocks.append((main, body))
         return sheet
 
