@@ -225,3 +225,36 @@ def test_help_stays_light():
     out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_broken_from_the_start_shows_the_error_until_it_builds(project):
+    source = project / "proposals" / "EP-078-broken.md"
+    good = (project / "proposals" / f"{EP001}.md").read_text().replace("EP-001", "EP-078")
+    source.write_bytes(b"# EP-078: Broken\n\n\xff\n")
+    p = Preview(f"proposals/{source.name}", cwd=project)
+    try:
+        status, _, body = p.get("/EP-078-broken.html")
+        tree = lxml_html.fromstring(body)
+        alert = tree.xpath("//*[@role='alert']")[0].text_content()
+        assert status == 200 and "not valid UTF-8" in alert
+        assert "no good version to show yet" in alert
+        source.write_text(good)
+        deadline = time.monotonic() + 10
+        while b"Redfish Power Monitoring Support" not in p.get("/EP-078-broken.html")[2]:
+            assert time.monotonic() < deadline, "the fixed proposal never showed"
+            time.sleep(0.1)
+    finally:
+        code, out, err = p.stop()
+        source.unlink()
+    assert code == 0, err
+
+
+def test_host_given_explicitly_answers_any_name(project):
+    p = Preview(f"proposals/{EP001}.md", "--host", "0.0.0.0", cwd=project)
+    try:
+        status, _, _ = p.get(f"/{EP001}.html", headers={"Host": "my-laptop.local"})
+        assert status == 200
+    finally:
+        code, out, err = p.stop()
+    assert code == 0
+    assert "other machines can read these proposals" in err
