@@ -347,6 +347,10 @@ class Differ:
                 cell.content = self.blocks(list(cells_old[k].content), list(cell.content))
             else:
                 cell.content = [self.whole(blk, INS) for blk in list(cell.content)]
+        if cells_new:  # a column gone: its words shown deleted in the row's last cell
+            for cell in cells_old[len(cells_new):]:
+                cells_new[-1].content.extend([self.whole(blk, DEL)
+                                              for blk in list(cell.content)])
         return new
 
     # -- inlines ----------------------------------------------------------------------------

@@ -167,6 +167,14 @@ def test_docx_whole_blocks_mark_their_paragraphs_and_pictures(body):
     assert pictures == {qn("w:ins"), qn("w:del")}  # the old diagram out, the new one in
 
 
+def test_a_new_proposal_is_all_inserted(redlined):
+    body = docx.Document(str(redlined["build"] / "EP-043-new.redline.docx")).element.body
+    inserted = words(" ".join(t for t, _, _ in revisions(body, "ins")))
+    assert "Fresh words only: a brand new proposal about telemetry sampling rates." in inserted
+    assert revisions(body, "del") == []
+    assert {a for _, a, _ in revisions(body, "ins")} == {"Carol"}
+
+
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_docx_and_keeps_its_tracked_changes(redlined, tmp_path):
     src = redlined["build"] / f"{NAME}.redline.docx"

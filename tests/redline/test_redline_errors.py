@@ -24,12 +24,14 @@ def usage_error(proc) -> str:
     return lines[1]
 
 
-def test_a_revision_that_does_not_exist_is_named(history, tmp_path):
-    proc = run_epdoc("redline", "proposals", "--since", "v9", "-o", tmp_path, cwd=history)
+@pytest.mark.parametrize("ref", ["v9", "--output=x", "v1..HEAD"])
+def test_a_revision_that_does_not_exist_is_named(history, tmp_path, ref):
+    proc = run_epdoc("redline", "proposals", f"--since={ref}", "-o", tmp_path, cwd=history)
     assert proc.returncode == 2
     line = usage_error(proc)
-    assert "--since v9: no such commit, branch or tag" in line and "git fetch" in line
+    assert f"--since {ref}: no such commit, branch or tag" in line and "git fetch" in line
     assert not list(tmp_path.iterdir())
+    assert not (history / "x").exists()
 
 
 def test_outside_a_repository_says_what_to_do(tmp_path):
@@ -119,3 +121,24 @@ def test_reading_git_runs_no_planted_command(history, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert not marker.exists(), "redline ran a command the repository planted"
     assert (tmp_path / "out" / "EP-042-widget.redline.html").exists()
+
+
+def test_table_columns_and_list_items_added_and_removed(tmp_path):
+    old = tmp_path / "old.md"
+    new = tmp_path / "EP-090-tables.md"
+    old.write_text("# EP-090: Tables\n\n**Status:** Draft\n\n## Options\n\n"
+                   "| Name | Default | Note |\n|---|---|---|\n| speed | fast | legacy |\n\n"
+                   "- alpha item\n- beta item\n- gamma item\n")
+    new.write_text("# EP-090: Tables\n\n**Status:** Draft\n\n## Options\n\n"
+                   "| Name | Default |\n|---|---|\n| speed | fast |\n| size | large |\n\n"
+                   "- alpha item\n- gamma item\n- delta item\n")
+    proc = run_epdoc("redline", new.name, "--against", old.name, "-o", "out", "--to", "html",
+                     cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "EP-090-tables.redline.html").read_text()
+    assert '<del class="redline">Note</del>' in page
+    assert '<del class="redline">legacy</del>' in page
+    assert '<ins class="redline">size</ins>' in page and '<ins class="redline">large</ins>' in page
+    assert '<del class="redline">beta item</del>' in page
+    assert '<ins class="redline">delta item</ins>' in page
+    assert "alpha item</li>" in page and "gamma item</li>" in page
