@@ -14,13 +14,26 @@ def _status(repo, *args):
     return run_epdoc("status", *args, cwd=repo, env=ENV)
 
 
-def _expect(before: bytes, *swaps) -> bytes:
-    """`before` with each (old, new) line swapped once: what the file must be after."""
+def _expect(before: bytes, *swaps, crlf: bool = False) -> bytes:
+    """`before` with each (old, new) line swapped once: what the file must be after (the
+    swaps written with \n, as CRLF in a CRLF file)."""
     out = before
     for old, new in swaps:
+        if crlf:
+            old, new = (x.replace(b"\n", b"\r\n") for x in (old, new))
         assert out.count(old) == 1, old
         out = out.replace(old, new)
     return out
+
+
+def _as_crlf(path, crlf):
+    """The file with CRLF line endings when `crlf`; its bytes."""
+    if crlf:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return path.read_bytes()
+
+
+CRLF = pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
 
 
 @pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
@@ -39,49 +52,53 @@ def test_bold_keys_keep_every_other_byte(repo, crlf):
     assert b"\n" not in path.read_bytes().replace(b"\r\n", b"") or not crlf
 
 
-def test_bullets_gain_an_updated_line_in_their_own_style(repo):
+@CRLF
+def test_bullets_gain_an_updated_line_in_their_own_style(repo, crlf):
     path = repo / "proposals" / "EP-002-bullets.md"
-    before = path.read_bytes()
+    before = _as_crlf(path, crlf)
     proc = _status(repo, str(path.relative_to(repo)), "Implemented")
     assert proc.returncode == 0, proc.stderr
     assert path.read_bytes() == _expect(
         before, (b"* **Status:** Implementable\n", b"* **Status:** Implemented\n"),
         (b"* **Created:** 2024-03-05\n",
-         f"* **Created:** 2024-03-05\n* **Last Updated:** {DAY}\n".encode()))
+         f"* **Created:** 2024-03-05\n* **Last Updated:** {DAY}\n".encode()), crlf=crlf)
 
 
-def test_front_matter_keeps_quotes_and_comments(repo):
+@CRLF
+def test_front_matter_keeps_quotes_and_comments(repo, crlf):
     path = repo / "proposals" / "EP-003-front-matter.md"
-    before = path.read_bytes()
+    before = _as_crlf(path, crlf)
     proc = _status(repo, "EP-3", "Withdrawn", "--dir", "proposals", "--note", "no owner")
     assert proc.returncode == 0, proc.stderr
     assert path.read_bytes() == _expect(
         before, (b'status: "Draft"\n', b'status: "Withdrawn (no owner)"\n'),
         (b"last-updated: 2024-04-02 # edited by hand",
-         f"last-updated: {DAY} # edited by hand".encode()))
+         f"last-updated: {DAY} # edited by hand".encode()), crlf=crlf)
 
 
-def test_a_file_without_a_final_newline_keeps_none(repo):
+@CRLF
+def test_a_file_without_a_final_newline_keeps_none(repo, crlf):
     path = repo / "proposals" / "EP-004-no-newline.md"
-    before = path.read_bytes()
+    before = _as_crlf(path, crlf)
     proc = _status(repo, "EP-004", "Implemented", "--dir", "proposals")
     assert proc.returncode == 0, proc.stderr
     assert path.read_bytes() == _expect(
         before, (b"- **Status**: Accepted\n", b"- **Status**: Implemented\n"),
         (b"- **Created**: 2024-06-01\n",
-         f"- **Created**: 2024-06-01\n- **Last Updated**: {DAY}\n".encode()))
+         f"- **Created**: 2024-06-01\n- **Last Updated**: {DAY}\n".encode()), crlf=crlf)
     assert not path.read_bytes().endswith(b"\n")
 
 
-def test_kep_status_is_written_in_kep_yaml(repo):
+@CRLF
+def test_kep_status_is_written_in_kep_yaml(repo, crlf):
     folder = repo / "keps" / "sig-node" / "2000-node-swap"
-    readme, side = (folder / "README.md").read_bytes(), (folder / "kep.yaml").read_bytes()
+    readme, side = (folder / "README.md").read_bytes(), _as_crlf(folder / "kep.yaml", crlf)
     proc = _status(repo, "KEP-2000", "implementable", "--dir", "keps")
     assert proc.returncode == 0, proc.stderr
     assert (folder / "README.md").read_bytes() == readme
     assert (folder / "kep.yaml").read_bytes() == _expect(
         side, (b"status: provisional\n", b"status: implementable\n"),
-        (b"last-updated: 2023-02-01\n", f"last-updated: {DAY}\n".encode()))
+        (b"last-updated: 2023-02-01\n", f"last-updated: {DAY}\n".encode()), crlf=crlf)
 
 
 def test_superseded_by_writes_both_proposals(repo):
