@@ -191,3 +191,34 @@ def test_a_changed_production_readiness_file_rebuilds_its_kep(tmp_path):
     checked = {d["file"] for d in json.loads(proc.stdout)}
     assert any(f.startswith("keps/sig-node/2000-node-swap/") for f in checked), checked
     assert not any(f.startswith("keps/sig-node/2100-swap-limits/") for f in checked)
+
+
+def test_the_other_ways_approvals_are_written(tmp_path):
+    (tmp_path / "EP-020-forms.md").write_text(
+        "---\ntitle: Forms\nstatus: Accepted\nauthors: [Ann]\ncreation-date: 2024-01-01\n"
+        "approvals:\n  maintainer: [Jane Doe, Raj Patel]\n  security: Ken Thompson (2024-02-03)\n"
+        "---\n\n# EP-020: Forms\n\n## Sign-off\n\n| Approver | Date | Commit |\n|---|---|---|\n"
+        "| [Ann Lee](https://example.org/ann) | 2024-02-04 | 89abcdef0123 |\n| | | |\n")
+    (tmp_path / "EP-021-strings.md").write_text(
+        "# EP-021: Strings\n\n- **Status**: Accepted\n- **Authors**: Bo\n"
+        "- **Created**: 2024-01-01\n"
+        "- **Approvals**: Jane Doe (maintainer, 2024-03-01); Ken Thompson\n\n## Summary\n\nText.\n")
+    forms = _record_in(tmp_path, "EP-020-forms.md")
+    assert [(a["who"], a["role"], a["date"], a["commit"]) for a in forms["approvals"]] == [
+        ("Jane Doe", "maintainer", None, None), ("Raj Patel", "maintainer", None, None),
+        ("Ken Thompson", "security", "2024-02-03", None),
+        ("Ann Lee", None, "2024-02-04", "89abcdef0123")]
+    strings = _record_in(tmp_path, "EP-021-strings.md")
+    assert [(a["who"], a["role"], a["date"], a["source"]) for a in strings["approvals"]] == [
+        ("Jane Doe", "maintainer", "2024-03-01", "metadata"),
+        ("Ken Thompson", None, None, "metadata")]
+    assert "Approvals" not in strings["extra"]
+    proc = run_epdoc("lint", tmp_path, "--format", "json")
+    assert not [d for d in json.loads(proc.stdout)
+                if d["code"] in ("approvals-missing", "key-unknown", "approvals-invalid")]
+
+
+def _record_in(folder, name):
+    proc = run_epdoc("meta", "--json", name, cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
