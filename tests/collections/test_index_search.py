@@ -14,9 +14,10 @@ import subprocess
 
 import pytest
 import rnc2rng
-from helpers import CORPUS, FIXTURES, run_epdoc
 from lxml import etree
 from lxml import html as lxml_html
+
+from helpers import CORPUS, FIXTURES, run_epdoc
 
 CLEAN_GIT = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 EP003 = "EP-003-GPU-Power-Monitoring.md"

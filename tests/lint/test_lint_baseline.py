@@ -9,6 +9,7 @@ import os
 import subprocess
 
 import pytest
+
 from helpers import run_epdoc
 
 CLEAN_GIT = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
