@@ -36,7 +36,7 @@ PRR_ROLE = "production readiness"
 
 
 def _text(value) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, (dict, list, bool)):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
