@@ -3,16 +3,21 @@ console error, no Content-Security-Policy violation, the theme's fonts loaded, s
 drawn."""
 
 import base64
+import shutil
 
 import pytest
+from fontTools.ttLib import TTFont
 from PIL import ImageChops
 
 from epdoc.pipeline.config import theme as themes
 
-from helpers import CORPUS, corpus_files, run_epdoc
+from helpers import CORPUS, FIXTURES, corpus_files, run_epdoc
 from helpers.browser import browser, ink  # noqa: F401
 
 FAMILIES = list(themes.load().tokens["fonts"]["faces"])
+THEME_FONTS = {TTFont(str(f), lazy=True)["name"].getDebugName(6)
+               for f in themes.load().all_font_files()}
+MATH = FIXTURES / "math" / "EP-900-formulas.md"
 CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
        "font-src 'self' data:; base-uri 'none'; form-action 'none'")
 
@@ -44,6 +49,8 @@ def check_page(browser, path):  # noqa: F811
         assert statuses and set(statuses) == {"loaded"}, (path.name, family, statuses)
     assert browser.js("return document.fonts.check('16px \"' + arguments[0] + '\"')",
                       FAMILIES[0]), path.name
+    used = browser.used_fonts()  # every glyph drawn with the theme's fonts, none the system's
+    assert used and all(used.values()) and set(used) <= THEME_FONTS, (path.name, used)
     shot = browser.screenshot()
     assert ink(shot) > 0.01 * shot.width * shot.height, f"{path.name}: a blank page"
 
@@ -66,6 +73,33 @@ def test_index_opens_clean_and_searches(browser, index_page):  # noqa: F811
     assert browser.problems() == []
     rows = browser.js("return document.querySelectorAll('tbody tr').length")
     assert rows >= len(corpus_files()) - 1
+
+
+@pytest.fixture(scope="module")
+def math_page(tmp_path_factory):
+    root = tmp_path_factory.mktemp("chromium-math")
+    (root / "proposals").mkdir()
+    shutil.copy(MATH, root / "proposals" / MATH.name)
+    proc = run_epdoc("build", "proposals", "--to", "html", "-o", "build", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    return root / "build" / f"{MATH.stem}.html"
+
+
+def test_math_drawn_by_chromium_in_the_theme_math_font(browser, math_page):  # noqa: F811
+    """Inline and display formulas laid out as MathML with Noto Sans Math (the theme's),
+    prices in prose as text, a broken formula as its source."""
+    check_page(browser, math_page)
+    boxes = browser.js("return [...document.querySelectorAll('math')].map(m => {"
+                       "const r = m.getBoundingClientRect();"
+                       "return [m.getAttribute('display'), r.width, r.height]; })")
+    assert [b[0] for b in boxes] == ["inline"] * 3 + ["block"] * 2
+    assert all(w > 20 and h > 8 for _, w, h in boxes), boxes
+    assert min(h for d, _, h in boxes if d == "block") > max(h for d, _, h in boxes
+                                                              if d == "inline")
+    assert browser.used_fonts("math") == {"NotoSansMath-Regular": True}
+    text = browser.js("return document.body.innerText")
+    assert "The hosted plan costs $5 and $10 per month, or $20-$30 a year." in text
+    assert "\\frac{1}" in text and "\\foo{x} + 1" in text
 
 
 def test_a_violation_is_seen(browser, tmp_path):  # noqa: F811

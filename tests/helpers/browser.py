@@ -105,6 +105,22 @@ class Browser:
         asked for first; "loaded" is a face the browser fetched and decoded."""
         return self.driver.execute_async_script(FONTS, list(families))
 
+    def used_fonts(self, selector: str = "body") -> dict[str, bool]:
+        """{PostScript name: a web font (not the system's)} of every font Chromium drew the
+        text of `selector` (and everything inside it) with (DevTools' CSS domain)."""
+        d = self.driver
+        d.execute_cdp_cmd("DOM.enable", {})
+        d.execute_cdp_cmd("CSS.enable", {})
+        root = d.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        nodes = d.execute_cdp_cmd("DOM.querySelectorAll", {
+            "nodeId": root, "selector": f"{selector}, {selector} *"})["nodeIds"]
+        used = {}
+        for node in nodes:
+            for f in d.execute_cdp_cmd("CSS.getPlatformFontsForNode",
+                                       {"nodeId": node})["fonts"]:
+                used[f["postScriptName"] or f["familyName"]] = f["isCustomFont"]
+        return used
+
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)
 
