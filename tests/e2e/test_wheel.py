@@ -17,7 +17,9 @@ def test_wheel_installs_and_converts(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("epdoc/styles/theme.toml", "epdoc/styles/base.css",
                    "epdoc/styles/templates/page.html", "epdoc/styles/fonts/DejaVuSans.ttf",
-                   "epdoc/filters/metadata.py", "epdoc/pipeline/cli/main.py"):
+                   "epdoc/filters/metadata.py", "epdoc/pipeline/cli/main.py",
+                   "epdoc/pipeline/preview/templates/live.js",
+                   "epdoc/pipeline/preview/templates/shell.html"):
         assert needed in names, needed
     # A fresh virtualenv; its dependencies come from the project's environment via a .pth file.
     venv = tmp_path / "venv"
