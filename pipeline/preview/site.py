@@ -36,6 +36,7 @@ class Entry:
     built_at: float | None = None  # when the last good output was written
     record: object = None  # the metadata record of the last good build
     across: list = field(default_factory=list)  # findings across proposals (an id twice)
+    seconds: float = 0.0  # how long its last build took
 
     @property
     def label(self) -> str:
@@ -121,6 +122,7 @@ class Site:
         with self.changed:
             entry.version = self.changes + 1
             entry.findings = list(result.diagnostics)
+            entry.seconds = result.seconds.get("total", 0.0)
             if result.ok:
                 entry.good, entry.error, entry.built_at = entry.version, None, time.time()
                 entry.record = result.record

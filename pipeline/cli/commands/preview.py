@@ -151,8 +151,8 @@ def _report(entries) -> None:
         for d in [*e.findings, *e.across]:
             print(d.text(), file=sys.stderr)
         n = len(e.findings) + len(e.across)
-        print(f"epdoc preview: built {e.source} ({n} finding{'s' if n != 1 else ''})",
-              flush=True)
+        print(f"epdoc preview: built {e.source} in {e.seconds:.1f} s ({n} finding"
+              f"{'s' if n != 1 else ''})", flush=True)
 
 
 def _interrupt(_signum, _frame):
