@@ -508,7 +508,7 @@ def _display(rec, name, fields):
     if not value:
         return [pf.Span(*inlines, classes=["placeholder"])]
     if name in ("created", "updated") and value != clean_value(entry.text):
-        return [pf.Str(value)]  # read into ISO from the form written
+        return inlines + [pf.Space(), pf.Str(f"({value})")]  # as written, then as read
     return inlines
 
 

@@ -53,9 +53,10 @@ def _links_only(block) -> bool:
     return True
 
 
-def drop_own(doc) -> None:
+def drop_own(doc) -> str | None:
     """A proposal's own table of contents (a heading such as `## Table of Contents` followed
-    only by a list of links to its headings) goes: epdoc prints its own."""
+    only by a list of links to its headings) goes: epdoc prints its own, under that heading's
+    words (returned)."""
     blocks = doc.content
     for i, block in enumerate(blocks):
         if isinstance(block, pf.Header) and TITLE_RE.match(pf.stringify(block)):
@@ -68,15 +69,17 @@ def drop_own(doc) -> None:
             empty = end == i + 1 and isinstance(after, pf.Header) and after.level <= block.level
             if (end > i + 1 or empty) and (after is None or isinstance(after, pf.Header)):
                 del blocks[i:end]
-            return
+                return pf.stringify(block).strip().rstrip(":")
+            return None
+    return None
 
 
 def prepare(doc):
-    drop_own(doc)
+    label = drop_own(doc) or "Contents"
     entries = _entries(doc)
     if len(entries) < 2:
         return
-    toc = pf.Div(pf.Para(pf.Strong(pf.Str("Contents"))), _nest(entries),
+    toc = pf.Div(pf.Para(pf.Strong(pf.Str(label))), _nest(entries),
                  identifier="toc", classes=["toc"])
     at = 0
     for i, block in enumerate(doc.content[:3]):

@@ -96,9 +96,9 @@ def test_metadata_table_speaks_the_process():
         ("RFC PR", "rust-lang/rfcs#3245"), ("Tracking issue", "rust-lang/rust#100706")]
     go = load(PROCESSES / "go-design/design/44309-user-configurable-memory-target.md")
     assert _rows(go) == [("Issue", "44309"), ("Author(s)", "Michael Knyszek"),
-                         ("Last updated", "2021-02-16")]  # read as ISO from the form written
+                         ("Last updated", "16 February 2021 (2021-02-16)")]  # as written, as read
     os_ = load(PROCESSES / "openshift/enhancements/installer/openstack-no-fip-install.md")
-    assert ("Creation date", "2020-05-26") in _rows(os_)  # written 2020-5-26
+    assert ("Creation date", "2020-5-26 (2020-05-26)") in _rows(os_)
 
 
 def test_a_proposals_own_table_of_contents_is_not_printed_twice():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pypdfium2 as pdfium
+from lxml import etree
 from lxml import html as lxml_html
 
 
@@ -35,6 +36,11 @@ def docx_text(path: Path) -> str:
     for section in d.sections:
         for part in (section.header, section.footer):
             parts.extend(p.text for p in part.paragraphs)
+    for rel in d.part.rels.values():  # footnotes, where Word keeps them
+        if rel.reltype.endswith("/footnotes"):
+            notes = etree.fromstring(rel.target_part.blob)
+            parts.extend("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                         for p in notes.iter() if p.tag.endswith("}p"))
     return "\n".join(parts)
 
 
