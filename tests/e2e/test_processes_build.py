@@ -34,7 +34,7 @@ TEXT = {"html": html_text, "pdf": pdf_text, "docx": docx_text}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("processes")
-    for folder, source, _ in SOURCES:  # the chosen proposals, in their folders
+    for _, source, _stem in SOURCES:  # the chosen proposals, in their folders
         src = PROCESSES / source
         dest = root / source
         if src.name == "README.md":
