@@ -10,12 +10,12 @@ EPDOC     := $(BIN)/epdoc
 SYSTEM_PACKAGES := libharfbuzz-subset0 libreoffice-writer-nogui chromium chromium-driver
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps test check html pdf docx all index archive bench clean
+.PHONY: help setup system-deps axe-core test check html pdf docx all index archive bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: system-deps $(VENV)/.installed ## create .venv and install epdoc with pinned dependencies
+setup: system-deps $(VENV)/.installed axe-core ## create .venv and install epdoc with pinned dependencies
 
 system-deps: ## install the system packages (WeasyPrint's libraries; LibreOffice and headless Chromium, which the tests open the outputs with), skipped when present
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -30,6 +30,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
 	touch $@
+
+axe-core: $(VENV)/.installed ## the accessibility checker the HTML tests run (npm, pinned in tests/helpers/axe.py)
+	$(BIN)/python tests/helpers/axe.py
 
 test: ## run the whole test suite
 	$(BIN)/python -m pytest -n 2

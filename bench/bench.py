@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 from redline import measure as measure_redline  # noqa: E402
+from tagging import measure as measure_tagging  # noqa: E402
 
 from epdoc.pipeline.batch.cache import dependencies  # noqa: E402
 from epdoc.pipeline.pandoc import runner as pandoc  # noqa: E402
@@ -257,6 +258,9 @@ def main(argv=None) -> int:
                    "of each counts (default: 3; the generated corpus: once)")
     p.add_argument("--no-redline", action="store_true",
                    help="skip the redline of the real corpus against an edited copy")
+    p.add_argument("--no-tagging", action="store_true",
+                   help="skip what tagged PDF costs (each PDF of the real corpus with and "
+                   "without tags)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args(argv)
 
@@ -275,6 +279,8 @@ def main(argv=None) -> int:
         rows.append(measure("real", folders, work, args.jobs, False, max(1, args.repeat)))
         if not args.no_redline:
             rows[-1].update(measure_redline(folders, work))
+        if not args.no_tagging:
+            rows[-1].update(measure_tagging(folders, work))
         if args.generated:
             gen = work / "generated"
             generate(gen, args.generated, ROOT / "examples" / "proposals" / "images" /

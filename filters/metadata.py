@@ -531,7 +531,7 @@ def metadata_table(rec, fields, extra_entries, proc=None):
     body = pf.TableBody(*[
         pf.TableRow(pf.TableCell(pf.Plain(pf.Strong(pf.Str(label)))), pf.TableCell(pf.Plain(*v)))
         for label, v in rows
-    ])
+    ], row_head_columns=1)  # the labels are row headers (<th scope="row">, PDF /TH)
     table = pf.Table(body, colspec=[("AlignLeft", 0.22), ("AlignLeft", 0.78)])
     return pf.Div(table, identifier="metadata", classes=["ep-metadata"])
 

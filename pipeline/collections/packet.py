@@ -26,7 +26,7 @@ from epdoc.pipeline.core import atomic, reproducible, settings
 from epdoc.pipeline.core.errors import one_line
 from epdoc.pipeline.reading import document as documents
 from epdoc.pipeline.reading.sources import output_names
-from epdoc.pipeline.render import status
+from epdoc.pipeline.render import language, status
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.render.pdf.writer import PdfWriter, render
 
@@ -259,6 +259,7 @@ class PacketBuilder:
         date = reproducible.now(self.options).date().isoformat()
         return self.env.get_template("packet.html").render(
             title=self.title, date=date, members=ready, shown=shown, counts=counts,
+            lang=language.theme_lang(theme),
             since=packet.since,
             css=Markup("\n".join(css)), version=__version__,
             meta=[("author", ", ".join(authors)),

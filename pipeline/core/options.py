@@ -35,6 +35,7 @@ class Options:
     pdf_variant: str | None = None  # e.g. "pdf/a-3b"
     attach_sources: bool = False  # attach the markdown and its images to the PDF
     line_numbers: bool = False  # source line numbers in the PDF's margin (for review)
+    pdf_tags: bool = True  # tagged PDF (PDF/UA-1); off only to measure what tagging costs
     cache: bool = True  # skip proposals whose outputs are up to date (build)
     cache_dir: Path | None = None  # None: OUTDIR/.epdoc-cache
     lock_timeout: float = settings.LOCK_TIMEOUT  # waiting for another build's cache lock

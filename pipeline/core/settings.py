@@ -39,6 +39,7 @@ REDLINE_MAX_VERSIONS = 50  # of those, the newest read to tell who deleted what 
 # --- defaults ------------------------------------------------------------------------------
 FORMATS = ("html", "pdf", "docx")
 OUTDIR = Path("build")
+LANG = "en"  # a document's language when neither the proposal nor the theme says
 CACHE_NAME = ".epdoc-cache"  # the build cache, in the output folder unless --cache-dir
 ARCHIVE_STATUSES = ("Accepted", "Implementable", "Implemented")
 PACKET_TITLE = "Enhancement Proposals: Review Packet"

@@ -4,16 +4,14 @@ stays a code block, with a warning naming its line."""
 
 from __future__ import annotations
 
-import re
-
 import panflute as pf
 
 from epdoc.pipeline.config import pagebox
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.config.fonts import family_name
 from epdoc.pipeline.core.errors import LimitError
+from epdoc.pipeline.diagrams import describe, readable
 from epdoc.pipeline.diagrams import draw as diagrams
-from epdoc.pipeline.diagrams import readable
 from epdoc.pipeline.safety import svg as svgsafe
 
 MARK = "epdoc-mermaid"  # the Div the filter wraps each fence in
@@ -24,21 +22,12 @@ DOCX_HEIGHT = 0.85  # of the text area's height: a taller picture is scaled down
 LANDSCAPE_STYLE = "Diagram Landscape"
 PAGE_STYLE = "Diagram Page"
 OWN_PAGE_STYLES = {"page": PAGE_STYLE, "landscape": LANDSCAPE_STYLE}
-TITLE = re.compile(r"^\s*(?:accTitle\s*:|title\s*:?)\s*(.+?)\s*$", re.M)
 
 
 def alt_text(source: str) -> str:
-    """Alt text: the diagram's own title, else its kind."""
-    m = TITLE.search(source)
-    if m:
-        return f"Diagram: {m.group(1).strip()}"
-    body = re.sub(r"^\s*---\n.*?\n---\s*\n", "", source, flags=re.S)
-    for line in body.splitlines():
-        line = line.strip()
-        if line and not line.startswith("%%"):
-            kind = re.split(r"[\s;]", line, maxsplit=1)[0]
-            return f"{kind} diagram"
-    return "diagram"
+    """Alt text: the diagram's own title and accessible description, else a summary of its
+    nodes and connections (pipeline/diagrams/describe.py)."""
+    return describe.describe(source)
 
 
 def _theme(options):
@@ -67,6 +56,16 @@ def svg_block(rendered, source, options):
     img = pf.Image(pf.Str(alt_text(source)), url=svgsafe.data_url(svg))
     kind = readable.plan_for(rendered.svg, _scale(options), _theme(options), parts=False).kind
     return pf.Div(pf.Para(img), classes=["diagram"] if kind == "fit" else ["diagram", "wide"])
+
+
+def svg_with_source(rendered, source, options):
+    """svg_block, with the diagram's source under it in a closed <details> (HTML): what the
+    picture says stays there to read, copy and search."""
+    return pf.Div(svg_block(rendered, source, options),
+                  pf.RawBlock('<details class="diagram-source"><summary>Diagram source '
+                              "(mermaid)</summary>", format="html"),
+                  pf.CodeBlock(source.strip("\n"), classes=["mermaid"]),
+                  pf.RawBlock("</details>", format="html"))
 
 
 def png_block(rendered, source, options):

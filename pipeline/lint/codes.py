@@ -66,6 +66,8 @@ _TABLE = (
      "a local image that does not exist, is outside the proposal's folder, or has a path no "
      "file can have (a NUL, a name over 255 bytes)"),
     ("image-remote", "content", "info", "a remote image, shown as a link"),
+    ("image-alt-missing", "content", "warning",
+     "a picture (markdown or raw HTML <img>) without alternative text for screen readers"),
     ("glyph-missing", "content", "warning",
      "a character no theme font has (readers would see a box)"),
     ("math-invalid", "content", "warning",

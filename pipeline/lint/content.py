@@ -1,5 +1,6 @@
 """Content rules: relative links reach a file, anchors reach a heading, headings have
-distinct anchors. (Missing images are reported by filters/images.py as image-missing.)
+distinct anchors, pictures have alternative text. (Missing images are reported by
+filters/images.py as image-missing.)
 
 Lint looks only inside the proposal's folder tree (its own folder and what is below it): a
 link that leaves it is one `link-outside` finding, the same whether its target exists or not,
@@ -165,6 +166,7 @@ def check(view, config, anchors: Anchors | None = None) -> Iterator[Finding]:
                               f"{path} has no heading with the anchor #{fragment}"
                               f"{_near(fragment.lower(), theirs, '#')}")
     yield from _duplicate_anchors(view)
+    yield from _pictures_without_alt(view)
 
 
 def _duplicate_anchors(view) -> Iterator[Finding]:
@@ -185,3 +187,39 @@ def _duplicate_anchors(view) -> Iterator[Finding]:
         if key:
             bases.setdefault(key, h)
         finals.setdefault(final, h)
+
+
+RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+RAW_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+RAW_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _pictures_without_alt(view) -> Iterator[Finding]:
+    """A picture (markdown or raw HTML <img>) with no alternative text: a screen reader
+    says only "image", and the PDF and DOCX have nothing to give it."""
+    found = []
+
+    def action(elem, _doc):
+        if isinstance(elem, pf.Image) and not pf.stringify(elem).strip():
+            line, col = view.where(elem)
+            if not line:
+                line, col = view.find(f"]({elem.url}")
+            found.append((line, col, elem.url, "markdown"))
+        elif isinstance(elem, (pf.RawInline, pf.RawBlock)) and elem.format == "html":
+            for tag in RAW_IMG.findall(elem.text):
+                alt = RAW_ALT.search(tag)
+                if alt and "".join(g or "" for g in alt.groups()).strip():
+                    continue
+                src = RAW_SRC.search(tag)
+                url = "".join(g or "" for g in src.groups()) if src else ""
+                line, col = view.where(elem)
+                if not line:
+                    line, col = view.find(tag[:40])
+                found.append((line, col, url, "html"))
+
+    view.doc.walk(action)
+    for line, col, url, kind in sorted(found, key=lambda f: (f[0] or 0, f[1] or 0)):
+        how = (f"write what it shows between the brackets: ![what it shows]({url})"
+               if kind == "markdown" else 'give the <img> an alt="what it shows"')
+        yield Finding("image-alt-missing", line, col,
+                      f"picture {url or '(no source)'} has no alternative text; {how}")

@@ -108,7 +108,7 @@ def test_html_page_has_title_toc_theme_and_images(corpus_build):
     tree = lxml_html.fromstring(page.read_bytes())
     assert tree.findtext(".//title") == "EP-003: GPU Power Monitoring"
     assert tree.xpath("//h1[@class='title']")[0].text_content() == "GPU Power Monitoring"
-    toc = tree.xpath("//div[@id='toc']//a/@href")
+    toc = tree.xpath("//nav[@id='toc']//a/@href")
     assert "#summary" in toc and all(tree.xpath(f"//*[@id='{h[1:]}']") for h in toc)
     css = tree.xpath("//style")[0].text
     assert "--color-heading" in css and "font-family" in css

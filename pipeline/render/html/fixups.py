@@ -11,5 +11,6 @@ from epdoc.pipeline.render import diagrams
 def apply(doc, document, options, ext: str = "html") -> None:
     """`ext`: the format sibling links point at (html, or pdf for the PDF)."""
     tasks.as_spans(doc)
-    diagrams.place(doc, document, options, pictures.svg_block)  # marked: html/page.py checks
+    build = pictures.svg_with_source if ext == "html" else pictures.svg_block
+    diagrams.place(doc, document, options, build)  # marked: html/page.py checks
     links.rewrite_all(doc, ext)

@@ -17,7 +17,8 @@ from epdoc import __version__
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.reading import depth
 from epdoc.pipeline.reading.document import Document, load_doc
-from epdoc.pipeline.render import diagrams, status
+from epdoc.pipeline.render import diagrams, language, status
+from epdoc.pipeline.render.html import access
 from epdoc.pipeline.safety import html as sanitize
 from epdoc.pipeline.safety import pictures as imagesafe
 
@@ -57,7 +58,7 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     css = re.sub(r"[-a-z]*user-select:\s*none;", "", css)  # not CSS WeasyPrint knows
     src_dir = Path(path).parent.resolve() if path else Path.cwd()
     images = imagesafe.HtmlImages(src_dir, options, place)
-    body = images.remote_as_links(sanitize.clean(body, img_src=images))
+    body = access.accessible(images.remote_as_links(sanitize.clean(body, img_src=images)))
     images.check(path)  # a picture over a limit fails the proposal
     for url, marks, alt in made:  # and one epdoc made that the page lost
         if html.escape(url) not in body and url not in body:
@@ -117,7 +118,8 @@ def page(document: Document, theme, body: str, highlight_css: str, *, fonts_url,
     if shown["watermark"]:
         body_class += f" watermark-{shown['status_class']}"
     return _env(theme.root / "templates").get_template("page.html").render(
-        lang="en",
+        lang=language.of(document, theme),
+        skip_link=not print_css,
         csp=CSP,
         title=document.title,
         heading=rec.title or document.title,

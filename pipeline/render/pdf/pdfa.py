@@ -10,6 +10,7 @@ import weasyprint
 from epdoc.pipeline.core import reproducible
 from epdoc.pipeline.reading.files import source_files
 from epdoc.pipeline.render.html import inline
+from epdoc.pipeline.render.pdf import tagged
 
 VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 
@@ -55,11 +56,24 @@ def unique_associated_files(_document, pdf) -> None:
 
 
 def pdf_options(document, options) -> dict:
-    """Extra WeasyPrint options asked for in `options` (none by default)."""
-    extra: dict = {}
-    if options.pdf_variant:
-        extra["pdf_variant"] = options.pdf_variant
-        extra["finisher"] = unique_associated_files
+    """WeasyPrint options: a tagged PDF/UA-1 file (pipeline/render/pdf/tagged.py), or the
+    PDF/A variant asked for in `options`, tagged and also PDF/UA-1 where it can be."""
+    variant = options.pdf_variant
+    if not options.pdf_tags:
+        extra: dict = {}
+    elif variant:
+        extra = {"pdf_tags": True}
+    else:
+        extra = {"pdf_variant": tagged.UA_VARIANT}
+
+    def finisher(doc, pdf):
+        if variant:
+            unique_associated_files(doc, pdf)
+        tagged.finish(doc, pdf, variant)
+
+    if variant:
+        extra["pdf_variant"] = variant
+    extra["finisher"] = finisher
     if options.attach_sources:
         extra["attachments"] = attachments(document, options)
     return extra

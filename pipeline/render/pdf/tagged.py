@@ -1,0 +1,216 @@
+"""Tagged PDF (PDF/UA-1): WeasyPrint's structure tree, finished. Page furniture (running
+header and footer in the page's margin boxes) becomes artifacts, header cells get their
+scope, links a description, and a PDF/A file also claims PDF/UA-1 in its XMP metadata."""
+
+from __future__ import annotations
+
+import re
+
+import pydyf
+from weasyprint.pdf import tags as wp_tags
+
+UA_VARIANT = "pdf/ua-1"
+ARTIFACT = "Artifact"  # a structure type marking content to take out of the tree
+# PDF/A variants that can also be PDF/UA-1 (PDF 1.4 to 1.7); PDF/A-4 is PDF 2.0, which
+# PDF/UA-1 does not cover (its successor PDF/UA-2 is not combined with PDF/A by WeasyPrint)
+UA_WITH = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-1a", "pdf/a-2a",
+           "pdf/a-3a")
+# HTML elements WeasyPrint leaves as NonStruct that have a standard structure type
+ROLES = {"pre": "P", "code": "Code", "kbd": "Code", "samp": "Code", "em": "Span",
+         "strong": "Span", "del": "Span", "ins": "Span", "figure": "Div", "nav": "Div",
+         "header": "Div", "footer": "Div", "aside": "Div", "details": "Div", "summary": "P",
+         "abbr": "Span", "sup": "Span", "sub": "Span", "mark": "Span", "small": "Span",
+         # a contents entry's leader dots and page number: furniture, the link is read
+         "a::after": ARTIFACT}
+
+_weasyprint_tag = wp_tags._get_pdf_tag
+
+
+def _pdf_tag(tag):
+    return ROLES.get(tag) or _weasyprint_tag(tag)
+
+
+wp_tags._get_pdf_tag = _pdf_tag  # one process writes only epdoc's PDFs
+
+UA_XMP = (
+    '<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="" '
+    'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+    '<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="" '
+    'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+    'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaProperty:name>part</pdfaProperty:name>"
+    "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    "<pdfaProperty:category>internal</pdfaProperty:category>"
+    "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed"
+    "</pdfaProperty:description></rdf:li></rdf:Seq></pdfaSchema:property>"
+    "</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>")
+
+
+def _number(reference) -> int:
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return int(text.split()[0])
+
+
+def _get(pdf: pydyf.PDF, value):
+    """The object a reference points to (or the value itself)."""
+    if isinstance(value, (bytes, str)) and re.fullmatch(rb"\d+ \d+ R",
+                                                       value if isinstance(value, bytes)
+                                                       else value.encode()):
+        return pdf.objects[_number(value)]
+    return value
+
+
+def _elements(pdf: pydyf.PDF):
+    """Every structure element reachable from the structure tree root, parents first."""
+    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
+    todo = list(reversed(root["K"]))
+    seen = set()
+    while todo:
+        elem = _get(pdf, todo.pop())
+        if not isinstance(elem, pydyf.Dictionary) or elem.get("Type") != "/StructElem":
+            continue
+        if elem.number in seen:
+            continue
+        seen.add(elem.number)
+        yield elem
+        todo.extend(k for k in reversed(elem["K"]) if not isinstance(k, int))
+
+
+def _pages(pdf: pydyf.PDF) -> list:
+    return [pdf.objects[_number(r)] for r in pdf.page_references]
+
+
+def _mark_artifacts(pdf: pydyf.PDF, page, mcids: set[int]) -> int:
+    """Marked content `mcids` of `page`'s stream re-marked as pagination artifacts."""
+    items = pdf.objects[_number(page["Contents"])].stream
+    changed = 0
+    for k, item in enumerate(items):
+        if (isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids
+                and k > 0 and k + 1 < len(items) and items[k + 1] == b"BDC"):
+            items[k - 1] = "/Artifact"
+            items[k] = pydyf.Dictionary({"Type": "/Pagination"})
+            changed += 1
+    return changed
+
+
+def _parent_tree(pdf: pydyf.PDF) -> pydyf.Array:
+    tree = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
+    return pdf.objects[_number(tree["ParentTree"])]["Nums"]
+
+
+def artifact_elements(pdf: pydyf.PDF, marks: dict[int, set[int]]) -> None:
+    """Elements tagged `Artifact` (ROLES) taken out of the tree: their marked content to
+    re-mark as artifacts added to `marks` (page index -> MCIDs), their link annotations
+    given to their parent."""
+    pages = {p.number: i for i, p in enumerate(_pages(pdf))}
+    nums = _parent_tree(pdf)
+    parents = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+    gone: dict[int, bytes] = {}  # removed element -> the parent that takes its annotations
+    for elem in list(_elements(pdf)):
+        if elem["S"] != f"/{ARTIFACT}" or elem.number in gone:
+            continue
+        parent = _get(pdf, elem["P"])
+        mcids, objrs, todo = set(), [], [elem]
+        while todo:
+            e = todo.pop()
+            gone[e.number] = parent.reference
+            for kid in e["K"]:
+                if isinstance(kid, int):
+                    mcids.add(kid)
+                    continue
+                obj = _get(pdf, kid)
+                if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/OBJR":
+                    objrs.append(kid)
+                elif isinstance(obj, pydyf.Dictionary):
+                    todo.append(obj)
+        parent["K"][:] = [k for k in parent["K"] if k != elem.reference] + objrs
+        index = pages[_number(elem["Pg"])]
+        marks.setdefault(index, set()).update(mcids)
+        refs = parents.get(index)
+        for mcid in mcids:
+            if isinstance(refs, pydyf.Array) and mcid < len(refs):
+                refs[mcid] = "null"
+    for i in range(1, len(nums), 2):  # annotations' parents
+        ref = nums[i]
+        if isinstance(ref, (bytes, str)) and ref != "null" and _number(ref) in gone:
+            nums[i] = gone[_number(ref)]
+
+
+def artifacts(pdf: pydyf.PDF, marks: dict[int, set[int]]) -> None:
+    """Marked content WeasyPrint gave structure elements that it left out of the tree (the
+    page's margin boxes: running header, page numbers) added to `marks`."""
+    in_tree = {e.number for e in _elements(pdf)}
+    nums = _parent_tree(pdf)
+    for i in range(0, len(nums), 2):
+        index, refs = nums[i], nums[i + 1]
+        if not isinstance(refs, pydyf.Array):
+            continue
+        loose = {mcid for mcid, ref in enumerate(refs)
+                 if isinstance(ref, (bytes, str)) and ref != "null"
+                 and _number(ref) not in in_tree}
+        marks.setdefault(index, set()).update(loose)
+        for mcid in loose:
+            refs[mcid] = "null"
+
+
+def header_scopes(pdf: pydyf.PDF) -> None:
+    """Every /TH says what it heads: the column in a table's head, else its row."""
+    for elem in _elements(pdf):
+        if elem["S"] != "/TH":
+            continue
+        row = _get(pdf, elem["P"])
+        group = _get(pdf, row.get("P")) if isinstance(row, pydyf.Dictionary) else None
+        in_head = isinstance(group, pydyf.Dictionary) and group.get("S") == "/THead"
+        attributes = elem.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = elem["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = "/Column" if in_head else "/Row"
+
+
+def link_descriptions(pdf: pydyf.PDF) -> None:
+    """A link annotation without /Contents gets one (PDF/UA-1 7.18.5): where it goes."""
+    for obj in pdf.objects:
+        if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link"):
+            continue
+        if "Contents" in obj:
+            continue
+        action = _get(pdf, obj.get("A"))
+        uri = action.get("URI") if isinstance(action, pydyf.Dictionary) else None
+        if isinstance(uri, pydyf.String):
+            obj["Contents"] = pydyf.String(f"Link to {uri.string}")
+        elif "Dest" in obj or isinstance(action, pydyf.Dictionary):
+            obj["Contents"] = pydyf.String("Link to a place in this document")
+
+
+def claim_ua(pdf: pydyf.PDF) -> None:
+    """Add PDF/UA-1's identification (and its PDF/A extension schema) to the XMP packet
+    WeasyPrint wrote for a PDF/A variant."""
+    metadata = pdf.objects[_number(pdf.catalog["Metadata"])]
+    packet = b"".join(x if isinstance(x, bytes) else str(x).encode() for x in metadata.stream)
+    if b"pdfuaid:part" in packet:
+        return
+    packet = packet.replace(b"</rdf:RDF>", UA_XMP.encode() + b"</rdf:RDF>", 1)
+    metadata.stream[:] = [packet]
+
+
+def finish(_document, pdf: pydyf.PDF, variant: str | None = None) -> None:
+    """The finisher of every tagged PDF."""
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    marks: dict[int, set[int]] = {}
+    artifact_elements(pdf, marks)
+    artifacts(pdf, marks)
+    pages = _pages(pdf)
+    for index, mcids in marks.items():
+        if mcids and index < len(pages):
+            _mark_artifacts(pdf, pages[index], mcids)
+    header_scopes(pdf)
+    link_descriptions(pdf)
+    if variant in UA_WITH:
+        claim_ua(pdf)
