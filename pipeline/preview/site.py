@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from epdoc.pipeline.batch.cache import dependencies
 from epdoc.pipeline.batch.run import across_files
 from epdoc.pipeline.config import layout
 from epdoc.pipeline.convert.proposal import Builder
@@ -37,6 +38,7 @@ class Entry:
     record: object = None  # the metadata record of the last good build
     across: list = field(default_factory=list)  # findings across proposals (an id twice)
     seconds: float = 0.0  # how long its last build took
+    folder: bool = False  # a folder proposal (a KEP): every file of its folder is its own
 
     @property
     def label(self) -> str:
@@ -70,7 +72,7 @@ class Site:
         for s in sources:
             entry = old.get(s)
             if entry is None or entry.name != named[s]:
-                entry = Entry(s, named[s])
+                entry = Entry(s, named[s], folder=layout.is_entry(s, self.options.process))
             entries[named[s]] = entry
         new = [s for s in sources if s not in old or old[s].name != named[s]]
         if new or len(entries) != len(self.entries):
@@ -83,17 +85,28 @@ class Site:
         return new
 
     def affected(self, paths) -> list[Path]:
-        """The proposals a change to `paths` may change: a proposal saved, or those whose
-        folder holds another file changed (a picture, a kep.yaml, an epdoc.toml)."""
-        entries = list(self.entries.values())
-        own = {e.source.resolve(): e.source for e in entries}
+        """The proposals a change to `paths` may change: each one whose source, sidecar
+        (kep.yaml), picture, linked file or lint configuration (epdoc.toml, pyproject.toml
+        in its folder or above) is among them; for a folder proposal, any file of its
+        folder. A change to anything else (another build's outputs) rebuilds nothing."""
+        changed = {Path(p).resolve() for p in paths}
         out = []
-        for p in (Path(p).resolve() for p in paths):
-            if p in own:
-                out.append(own[p])
-            else:
-                out += [e.source for e in entries if e.source.resolve().parent in p.parents]
-        return list(dict.fromkeys(out))
+        for entry in list(self.entries.values()):
+            source = entry.source.resolve()
+            if changed & self._inputs(entry) or any(
+                    (p.name in CONFIG_FILES and p.parent in source.parents)
+                    or (entry.folder and source.parent in p.parents) for p in changed):
+                out.append(entry.source)
+        return out
+
+    def _inputs(self, entry: Entry) -> set[Path]:
+        try:
+            text = entry.source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        process = self.options.process
+        return {entry.source.resolve(), *dependencies(entry.source, text),
+                *(s.resolve() for s in layout.sidecars(entry.source, process))}
 
     # --- building --------------------------------------------------------------------------
 

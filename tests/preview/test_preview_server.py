@@ -258,3 +258,23 @@ def test_host_given_explicitly_answers_any_name(project):
         code, out, err = p.stop()
     assert code == 0
     assert "other machines can read these proposals" in err
+
+
+def _builds(preview, name):
+    return "".join(preview.out).count(f"built proposals/{name}.md ")
+
+
+def test_a_picture_rebuilds_its_proposal_only_and_other_files_nothing(preview, project):
+    before = {n: _builds(preview, n) for n in (EP001, EP003)}
+    (project / "proposals" / "unrelated.txt").write_text("a note")
+    (project / "proposals" / "build").mkdir(exist_ok=True)
+    (project / "proposals" / "build" / "EP-001-redfish-support.html").write_text("<p>")
+    picture = project / "proposals" / "images" / "ep-003-gpu-node-power.png"
+    picture.write_bytes(picture.read_bytes())
+    deadline = time.monotonic() + 15
+    while _builds(preview, EP003) == before[EP003]:
+        assert time.monotonic() < deadline, "the picture's proposal was not rebuilt"
+        time.sleep(0.1)
+    time.sleep(1)
+    assert _builds(preview, EP001) == before[EP001]
+    assert _builds(preview, EP003) == before[EP003] + 1
