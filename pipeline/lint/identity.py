@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from epdoc.pipeline.core.record import DRAFT_PREFIX_RE, TITLE_ID_RE, format_id, id_from_filename
+from epdoc.pipeline.core.record import (
+    DRAFT_PREFIX_RE,
+    TITLE_ID_RE,
+    fold_key,
+    format_id,
+    id_from_filename,
+)
 from epdoc.pipeline.lint.codes import Finding
 
 DRAFT_FILE_RE = re.compile(r"^draft[-_]", re.IGNORECASE)
@@ -31,7 +37,44 @@ def field_id(text: str) -> str | None:
     return format_id(int(digits)) if digits.isdigit() else None
 
 
+def _number(text: str | None, pattern: str) -> int | None:
+    m = re.search(pattern, text, re.IGNORECASE) if text and pattern else None
+    if m is None:
+        return None
+    digits = m.groupdict().get("number") if m.re.groupindex else m.group(1)
+    return int(digits) if digits and digits.isdigit() else None
+
+
+def process_ids(view, proc) -> Iterator[Finding]:
+    """Another process's ids agree: the title's (`KEP-2727:`), the folder's or file name's
+    (`2727-grpc-probe`) and a key holding a plain number (`kep-number: 2727`)."""
+    name = view.source.parent.name if proc.layout == "folder" else view.source.stem
+    from_name = _number(name, proc.id_pattern) \
+        if {"file", "folder"} & set(proc.id_from) else None
+    title = view.title
+    from_title = _number(title.text, proc.title_prefix) if title else None
+    if from_title is not None and from_name is not None and from_title != from_name:
+        yield Finding("id-mismatch", title.line, title.column,
+                      f"the title says {proc.format_id(from_title)} but the "
+                      f"{'folder' if proc.layout == 'folder' else 'file name'} {name} says "
+                      f"{proc.format_id(from_name)}")
+    expected = from_name if from_name is not None else from_title
+    where = f"{'folder' if proc.layout == 'folder' else 'file name'} {name}"
+    for f in view.fields:
+        if fold_key(f.key) not in proc.id_keys or not re.fullmatch(r"\s*\d+\s*", f.text):
+            continue
+        if expected is not None and int(f.text) != expected:
+            line, col = view.locate(f, f.text.strip())
+            yield Finding("id-mismatch", line, col,
+                          f"{f.key} says {proc.format_id(int(f.text))} but the "
+                          f"{'title' if from_name is None else where} says "
+                          f"{proc.format_id(expected)}", str(f.file) if f.file else None)
+
+
 def check(view, config) -> Iterator[Finding]:
+    if view.process is not None and view.process.name != "ep":
+        yield from process_ids(view, view.process)
+        return
     stem = view.source.stem
     from_file, _ = id_from_filename(stem)
     from_title = title_id(view.title.text if view.title else None)

@@ -78,6 +78,7 @@ class View:
     headings: list[Heading]  # the title first (when there is one), then the body's
     doc: pf.Doc
     positions: dict[int, tuple[int, int]] = field(default_factory=dict)
+    process: object = None  # the proposal's process (config/process.py)
 
     @classmethod
     def of(cls, document) -> View:
@@ -96,7 +97,7 @@ class View:
                                      block.identifier, line, col, block))
         fields = _fields(ctx.meta_entries, lines)
         return cls(document.source, lines, document.record, fields, title, heads,
-                   document.doc, ctx.positions)
+                   document.doc, ctx.positions, getattr(ctx, "process", None))
 
     def where(self, elem) -> tuple[int | None, int | None]:
         return self.positions.get(id(elem), (None, None))

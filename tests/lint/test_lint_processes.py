@@ -167,3 +167,21 @@ def test_a_sidecar_is_size_limited_and_read_only_from_the_proposals_folder(kep, 
     record = json.loads(proc.stdout)
     assert record["status"] is None and record["authors"] == []
     assert record["id"] == "KEP-2727"  # from the folder's name
+
+
+def test_a_keps_ids_must_agree(kep):
+    """The title's KEP-NNNN, the folder's number and kep-number: where each is written."""
+    root, folder = kep
+    yaml = folder / "kep.yaml"
+    yaml.write_text(yaml.read_text().replace("kep-number: 2727", "kep-number: 2728"))
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text().replace("# KEP-2727:", "# KEP-2726:", 1))
+    _, found = _lint("keps", cwd=root)
+    got = [(d["file"], d["line"], d["column"], d["message"]) for d in found
+           if d["code"] == "id-mismatch"]
+    assert got == [
+        ("keps/sig-node/2727-grpc-probe/README.md", 1, 1,
+         "the title says KEP-2726 but the folder 2727-grpc-probe says KEP-2727"),
+        ("keps/sig-node/2727-grpc-probe/kep.yaml", 2, 13,
+         "kep-number says KEP-2728 but the folder 2727-grpc-probe says KEP-2727"),
+    ]
