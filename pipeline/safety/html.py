@@ -14,8 +14,9 @@ TAGS = {
     "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "aside", "header", "footer",
 }
-# MathML as pandoc writes it (formulas, --mathml): presentation elements only (no href, no
-# <annotation-xml>, which can hold HTML)
+# MathML as pandoc writes it from a formula's TeX (pipeline/render/html/mathml.py), allowed
+# only there (`clean(..., mathml=True)`): presentation elements only (no href, no
+# <annotation-xml>, which can hold HTML); a proposal's own raw <math> goes like a <script>
 MATHML = {
     "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
     "msup", "msub", "msubsup", "munder", "mover", "munderover", "mfrac", "msqrt", "mroot",
@@ -41,7 +42,6 @@ ATTRIBUTES = {
     "li": {"value"},
     "code": {"data-lang"},
     "details": {"open"},
-    **{tag: MATHML_ATTRIBUTES for tag in MATHML},
 }
 SCHEMES = {"http", "https", "mailto", "data"}
 IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
@@ -62,9 +62,10 @@ def _filter(tag, attr, value):
     return value
 
 
-def clean(html: str, img_src=None) -> str:
+def clean(html: str, img_src=None, mathml: bool = False) -> str:
     """The allowlisted HTML; `img_src(value)` (pipeline/safety/pictures.py HtmlImages) may
-    rewrite or drop (None) each <img src> that passes the rules above."""
+    rewrite or drop (None) each <img src> that passes the rules above. `mathml`: the MathML
+    pandoc made from a formula is allowed too."""
 
     def attribute_filter(tag, attr, value):
         value = _filter(tag, attr, value)
@@ -74,8 +75,9 @@ def clean(html: str, img_src=None) -> str:
 
     return nh3.clean(
         html,
-        tags=TAGS | MATHML,
-        attributes=ATTRIBUTES,
+        tags=(TAGS | MATHML) if mathml else TAGS,
+        attributes={**ATTRIBUTES, **dict.fromkeys(MATHML, MATHML_ATTRIBUTES)} if mathml
+        else ATTRIBUTES,
         url_schemes=SCHEMES,
         attribute_filter=attribute_filter,
         link_rel=None,

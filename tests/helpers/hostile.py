@@ -30,6 +30,8 @@ CANARY = "EPDOC-CANARY-" + secrets.token_hex(6)
 CANARY_SIZE = (37, 23)  # an image with these dimensions is the secret picture
 PASSWD_MARK = "root:x:0:0"
 FIELDS_OK = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
+# epdoc's table of contents (pipeline/render/docx/toc.py), exactly as it writes it
+TOC_FIELDS = re.compile(r'\s*(TOC \\o "\d-\d" \\h \\z \\u|PAGEREF _Toc\d{8} \\h)\s*')
 
 
 def png(size, text=None, mode="RGB", color=(200, 30, 30)) -> bytes:
@@ -343,7 +345,7 @@ def _fields(tree, name) -> list[str]:
     for el in tree.iter(f"{W}instrText", f"{W}fldSimple"):
         code = el.text if el.tag == f"{W}instrText" else el.get(f"{W}instr", "")
         word = (code or "").split()[0].upper() if (code or "").split() else ""
-        if word not in FIELDS_OK:
+        if word not in FIELDS_OK and not TOC_FIELDS.fullmatch(code or ""):
             found.append(f"field {code!r} in {name}")
     return found
 

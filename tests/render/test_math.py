@@ -108,3 +108,20 @@ def test_lint_reports_the_same_warnings(built):
     found = [(d["line"], d["column"]) for d in json.loads(proc.stdout)
              if d["code"] == "math-invalid"]
     assert found == [(27, 19), (31, 1)]
+
+
+def test_only_formulas_become_mathml(tmp_path):
+    """A proposal's own raw <math> is dropped like any element the sanitizer does not know;
+    a formula in a picture's alt text stays its TeX (no markup in an attribute)."""
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "EP-901-raw.md").write_text(
+        "# EP-901: Raw\n\n## Summary\n\nA formula $x^2$ and raw "
+        '<math><mi href="javascript:alert(1)">evil</mi><mtext>raw</mtext></math> MathML.\n\n'
+        "![a picture of $y_1$](data:image/png;base64,iVBORw0KGgo=)\n", encoding="utf-8")
+    proc = run_epdoc("build", "p", "--to", "html", "-o", "build", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "build" / "EP-901-raw.html").read_text(encoding="utf-8")
+    assert page.count("<math") == 1 and "<msup>" in page
+    assert "javascript" not in page and "<mtext>raw" not in page
+    assert "epdocmath" not in page  # every token placed
+    assert 'alt="a picture of y_1"' in page or "a picture of y_1" in page

@@ -18,7 +18,7 @@ from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.reading import depth
 from epdoc.pipeline.reading.document import Document, load_doc
 from epdoc.pipeline.render import diagrams, language, status
-from epdoc.pipeline.render.html import access
+from epdoc.pipeline.render.html import access, mathml
 from epdoc.pipeline.safety import html as sanitize
 from epdoc.pipeline.safety import pictures as imagesafe
 
@@ -49,8 +49,9 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     copies each local picture shown and gives the path the page uses (render/html/copies.py);
     without it, pictures keep their paths."""
     made = own_pictures(doc)
+    formulas = mathml.hold(doc, path, options.pandoc_limits)  # MathML, checked apart
     data = json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8")
-    args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none", "--mathml",
+    args = ["--sandbox", "-f", "json", "-t", "html5", "--wrap=none",
             f"--template={theme.root / 'templates' / 'body.pandoc'}",
             f"--syntax-highlighting={highlight_style(theme)}", *syntax_definitions(theme)]
     out = pandoc.run(args, data, path, **options.pandoc_limits).decode("utf-8")
@@ -59,6 +60,7 @@ def pandoc_html(doc: pf.Doc, theme, options, path=None, place=None) -> tuple[str
     src_dir = Path(path).parent.resolve() if path else Path.cwd()
     images = imagesafe.HtmlImages(src_dir, options, place)
     body = access.accessible(images.remote_as_links(sanitize.clean(body, img_src=images)))
+    body = mathml.restore(body, formulas)
     images.check(path)  # a picture over a limit fails the proposal
     for url, marks, alt in made:  # and one epdoc made that the page lost
         if html.escape(url) not in body and url not in body:
