@@ -5,8 +5,23 @@ sibling proposals' DOCX."""
 
 from __future__ import annotations
 
+import panflute as pf
+
 from epdoc.filters import alerts, links
 from epdoc.pipeline.render.docx import pictures, rawhtml
+
+TABLE_END_STYLE = "Landscape Table End"  # ends the page of a table (docx/landscape.py)
+# a table in smaller type (filters/tables.py): its cells' paragraph style, and its size
+TABLE_TEXT_STYLES = {"dense": "Table Text Dense", "smallest": "Table Text Smallest"}
+TABLE_TEXT_SIZES = {"Table Text Dense": 0.85, "Table Text Smallest": 0.72}
+
+
+def _styled(elem, style: str):
+    if isinstance(elem, pf.TableCell) and elem.content:
+        # pandoc styles a cell's Plain as Compact whatever the Div says: a Para takes it
+        blocks = [pf.Para(*b.content) if isinstance(b, pf.Plain) else b for b in elem.content]
+        elem.content = [pf.Div(*blocks, attributes={"custom-style": style})]
+    return None
 
 
 def apply(doc, document, options) -> None:
@@ -14,3 +29,22 @@ def apply(doc, document, options) -> None:
     alerts.as_tables(doc)
     pictures.diagrams(doc, document, options)
     links.rewrite_all(doc, "docx")
+    landscape_tables(doc)
+
+
+def landscape_tables(doc) -> None:
+    """After each table the filter gave a landscape page (filters/tables.py), a paragraph
+    that ends that page's section, found again by its style after pandoc."""
+
+    def act(elem, _doc):
+        if not isinstance(elem, pf.Table):
+            return None
+        size = next((c for c in elem.classes if c in TABLE_TEXT_STYLES), None)
+        if size:  # smaller type: each cell's paragraphs in the style of that size
+            elem.walk(lambda e, _d: _styled(e, TABLE_TEXT_STYLES[size]))
+        if "landscape-page" in elem.classes and isinstance(elem.parent, pf.Doc):
+            return [elem, pf.Div(pf.Para(pf.Str("\u200b")),
+                                 attributes={"custom-style": TABLE_END_STYLE})]
+        return None
+
+    doc.walk(act)

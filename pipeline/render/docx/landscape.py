@@ -15,6 +15,7 @@ from docx.shared import Pt
 
 from epdoc.pipeline.diagrams.pictures import DPI, LANDSCAPE_STYLE, PAGE_STYLE
 from epdoc.pipeline.diagrams.readable import OWN_PAGE
+from epdoc.pipeline.render.docx.fixups import TABLE_END_STYLE, TABLE_TEXT_SIZES
 from epdoc.pipeline.render.docx.writer import postprocess
 
 EMU_PER_INCH = 914400
@@ -65,8 +66,9 @@ def _style(d, name: str):
 @postprocess
 def diagrams_on_their_own_pages(d, document, options) -> None:
     turned, upright = _style(d, LANDSCAPE_STYLE), _style(d, PAGE_STYLE)
+    tables = _style(d, TABLE_END_STYLE)
     body_sect = d.element.body.find(qn("w:sectPr"))
-    if (turned is None and upright is None) or body_sect is None:
+    if (turned is None and upright is None and tables is None) or body_sect is None:
         return
     section = d.sections[-1]
     across = section.page_width - section.left_margin - section.right_margin
@@ -81,12 +83,32 @@ def diagrams_on_their_own_pages(d, document, options) -> None:
             if after is not None:
                 after.paragraph_format.page_break_before = True
             _full_size(d, p, across, down)
+        elif name == TABLE_END_STYLE:  # closes the landscape page of the table before it
+            table = p._p.getprevious()
+            if table is None or table.tag != qn("w:tbl"):
+                continue
+            ahead = table.getprevious()
+            if ahead is not None and ahead.tag == qn("w:p"):
+                ppr = ahead.find(qn("w:pPr"))
+                if ppr is None or ppr.find(qn("w:sectPr")) is None:
+                    ahead.get_or_add_pPr().append(_upright(body_sect))
+            _section_end(p, _turned(body_sect))
+            _tiny(p)
         elif name == LANDSCAPE_STYLE:
             if before is not None and (before.style is None
                                        or before.style.name != LANDSCAPE_STYLE):
                 _section_end(before, _upright(body_sect))
             _section_end(p, _turned(body_sect))
             _full_size(d, p, down, across)
+
+
+def _tiny(paragraph) -> None:
+    """The paragraph that only ends a section takes next to no room."""
+    fmt = paragraph.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(1)
+    for run in paragraph.runs:
+        run.font.size = Pt(1)
 
 
 def _full_size(d, paragraph, width: int, height: int) -> None:
@@ -109,3 +131,19 @@ def _full_size(d, paragraph, width: int, height: int) -> None:
                 if ext.get("cx") is not None:
                     ext.set("cx", new[0])
                     ext.set("cy", new[1])
+
+
+
+@postprocess
+def smaller_table_type(d, document, options) -> None:
+    """The cells of a table in smaller type (fixups.TABLE_TEXT_STYLES): the body size times
+    the filter's factor, like the PDF's table.dense and table.smallest."""
+    from epdoc.pipeline.config import theme as themes
+
+    body = themes.load(options.theme).size("body")
+    for style in d.styles:
+        if style.name in TABLE_TEXT_SIZES:
+            compact = next((s for s in d.styles if s.name == "Compact"), None)
+            if compact is not None:
+                style.base_style = compact
+            style.font.size = Pt(round(body * TABLE_TEXT_SIZES[style.name] * 2) / 2)
