@@ -134,7 +134,7 @@ def test_the_document_language_comes_from_the_proposal(tmp_path):
     src = (FIXTURES / "access" / f"{STEM}.md").read_text()
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "EP-061-de.md").write_text(
-        "---\nlang: de-CH\n---\n" + src.split("\n", 1)[1].replace("Summary", "Zusammenfassung"))
+        "---\nlang: de-CH\n---\n" + src.replace("Summary", "Zusammenfassung"))
     shutil.copytree(FIXTURES / "access" / "images", tmp_path / "p" / "images")
     proc = run_epdoc("build", "p", "--to", "html,pdf", "-o", "build", cwd=tmp_path)
     assert (tmp_path / "build" / "EP-061-de.pdf").exists(), proc.stderr
