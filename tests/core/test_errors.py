@@ -37,14 +37,13 @@ def test_exit_code_is_one_and_the_good_file_converts(bad_run):
     stem = GOOD.stem
     assert sorted(p.name for p in out.glob(f"{stem}.*")) == [
         f"{stem}.docx", f"{stem}.html", f"{stem}.pdf"]
-    assert "1 converted, 5 failed" in proc.stderr
+    assert "2 converted, 4 failed" in proc.stderr  # bad YAML converts (test below)
 
 
 @pytest.mark.parametrize("name, expected", [
     ("latin1.md:1: not valid UTF-8", "save the file as UTF-8"),
     ("empty.md: file is empty", "write the proposal"),
     ("blank.md: file is empty", "write the proposal"),
-    ("bad-yaml.md:3: the YAML front matter does not parse", "fix the YAML"),
     ("missing.md: file not found", "check the path"),
 ])
 def test_one_clear_line_per_bad_file(bad_run, name, expected):
@@ -54,11 +53,21 @@ def test_one_clear_line_per_bad_file(bad_run, name, expected):
     assert expected in matches[0]
 
 
+def test_front_matter_that_does_not_parse_converts_with_a_located_error(bad_run):
+    """As GitHub shows such a page: what can be read is used, lint says where it breaks."""
+    _, out, proc, _ = bad_run
+    assert sorted(p.name for p in out.glob("bad-yaml.*")) == \
+        ["bad-yaml.docx", "bad-yaml.html", "bad-yaml.pdf"]
+    found = [line for line in proc.stderr.splitlines() if "front-matter-invalid" in line]
+    assert len(found) == 1 and "bad-yaml.md:3:1: error front-matter-invalid" in found[0]
+    assert "fix the YAML" in found[0]
+
+
 def test_no_traceback_and_no_partial_outputs(bad_run):
     src, out, proc, before = bad_run
     assert "Traceback" not in proc.stderr + proc.stdout
     stems = {p.stem for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
-    assert stems == {GOOD.stem}  # (hidden: epdoc's record of copied pictures)
+    assert stems == {GOOD.stem, "bad-yaml"}  # (hidden: epdoc's record of copied pictures)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
