@@ -18,6 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from helpers import CORPUS, FIXTURES, run_epdoc
+from helpers.browser import browser  # noqa: F401 (the session's Chromium)
 
 CLEAN_GIT = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 EP003 = "EP-003-GPU-Power-Monitoring.md"
@@ -108,3 +109,45 @@ def test_the_html_carries_each_proposal_searchable(repo):
     assert "kubelet" in ep3["words"]  # words of the body, for the text search
     assert "<" not in tree.get_element_by_id("epdoc-records").text_content().replace(
         "\\u003c", "")
+
+
+def _shown(browser) -> list[str]:  # noqa: F811
+    return browser.js("return Array.from(document.querySelectorAll('tr[data-row]'))"
+                      ".filter(r => !r.hidden).map(r => r.cells[1].textContent.trim())")
+
+
+def _set(browser, name: str, value: str) -> None:  # noqa: F811
+    browser.js("const e = document.querySelector(`#epdoc-search [name=${arguments[0]}]`);"
+               "e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true}));",
+               name, value)
+
+
+def test_search_and_filters_in_chromium(repo, browser):  # noqa: F811
+    """Driven as a reader does, offline: the script runs under the page's own CSP."""
+    browser.open(repo / "out" / "index.html")
+    assert browser.problems() == []
+    assert browser.js("return document.getElementById('epdoc-search').hidden") is False
+    assert len(_shown(browser)) == 5
+    assert browser.js("return document.getElementById('epdoc-shown').textContent") == \
+        "5 proposals"
+    _set(browser, "q", "kubelet")  # a word of EP-003's body only
+    assert _shown(browser) == ["GPU Power Monitoring"]
+    assert browser.js("return document.getElementById('epdoc-shown').textContent") == \
+        "1 of 5 proposals shown"
+    _set(browser, "q", "")
+    _set(browser, "status", "Implemented")
+    assert _shown(browser) == ["Redfish Power Monitoring Support"]
+    # a section with nothing to show is hidden
+    assert browser.js("return document.getElementById('status-draft').hidden") is True
+    _set(browser, "status", "")
+    _set(browser, "author", "Vimal Kumar")
+    assert _shown(browser) == ["GPU Power Monitoring"]
+    _set(browser, "author", "")
+    _set(browser, "field", "maturity")
+    _set(browser, "value", "experimental")
+    assert sorted(_shown(browser)) == ["GPU Power Monitoring", "Redfish Power Monitoring Support"]
+    _set(browser, "field", "updated")
+    _set(browser, "value", "2025")
+    assert _shown(browser) == ["Redfish Power Monitoring Support"]
+    _set(browser, "value", "no such value")
+    assert _shown(browser) == []
