@@ -113,3 +113,17 @@ def test_a_keps_own_table_of_contents_is_printed_once(built):
     # epdoc's contents
     page = (out / "2360-optional-service-environment-variables.html").read_text()
     assert page.count("Table of Contents") == 1
+
+
+def test_a_replaced_kep_has_the_superseded_banner_naming_its_successor(tmp_path):
+    folder = tmp_path / "keps" / "sig-node" / "2727-grpc-probe"
+    shutil.copytree(PROCESSES / "kep/keps/sig-node/2727-grpc-probe", folder)
+    yaml = folder / "kep.yaml"
+    yaml.write_text(yaml.read_text().replace("status: implemented", "status: replaced")
+                    .replace("see-also:", 'superseded-by:\n  - "/keps/sig-node/9999-x"\nsee-also:'))
+    proc = run_epdoc("build", "keps", "--to", "html", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "2727-grpc-probe.html").read_text()
+    assert '<div class="status-banner status-superseded"' in page
+    assert "This proposal was replaced by /keps/sig-node/9999-x." in page
+    assert "watermark-" not in page.split("<body", 1)[1][:200]
