@@ -13,28 +13,9 @@ import pikepdf
 import pytest
 
 from helpers import FIXTURES, run_epdoc
-from helpers.tagtree import artifacts, heard, page_elements
+from helpers.tagtree import artifacts, heard, page_elements, ua_problems
 
 STEM = "EP-060-accessible"
-# pdfua 0.1.3's empty-heading rule fails on every heading whose /K is an array (it asks a
-# pikepdf.Array for an attribute); test_headings_are_in_order_and_not_empty checks it here
-CHECKER_BROKEN = {"UA-14-001"}
-
-
-def checker():
-    try:
-        import pdfua
-    except ImportError as exc:  # a missing checker fails, it does not skip
-        pytest.fail(f"the PDF/UA checker is not installed ({exc}): make setup installs pdfua")
-    return pdfua
-
-
-def ua_problems(path) -> list[str]:
-    report = checker().validate(str(path))
-    found = [f"{f.rule_id} {f.severity.name}: {f.message}" for f in report.findings]
-    found += [f"{o.rule_id} not evaluated: {o.skipped_reason}" for o in report.skipped
-              if o.rule_id not in CHECKER_BROKEN]
-    return found
 
 
 @pytest.fixture(scope="module")
