@@ -157,3 +157,15 @@ def test_the_archive_pdf_is_both_pdf_a_3b_and_pdf_ua_1(tmp_path):
             assert xmp.get("pdfuaid:part") == "1"
         raw = pdf.Root.Metadata.read_bytes().decode()
         assert "pdfaExtension:schemas" in raw and "http://www.aiim.org/pdfua/ns/id/" in raw
+
+
+def test_a_picture_without_alt_text_is_reported_once_where_it_is_written(tmp_path):
+    (tmp_path / "p").mkdir()
+    shutil.copytree(FIXTURES / "access" / "images", tmp_path / "p" / "images")
+    (tmp_path / "p" / "EP-071-noalt.md").write_text(
+        "# EP-071: No alt\n\n- **Status:** Draft\n- **Authors:** A\n- **Created:** 2026-01-01"
+        "\n\n## Summary\n\n![](images/power-bars.png)\n")
+    proc = run_epdoc("build", "p", "--to", "pdf", "-o", "build", cwd=tmp_path)
+    out = proc.stdout + proc.stderr
+    assert "p/EP-071-noalt.md:9:1: warning image-alt-missing" in out
+    assert "pdf-render" not in out  # not again, unlocated, from WeasyPrint
