@@ -227,7 +227,7 @@ class PacketBuilder:
         shown = status.context(doc, self.theme, "pdf")
         html = self.env.get_template("proposal.html").render(
             record=doc.record, heading=doc.record.title or doc.title, body=Markup(body),
-            anchor=member.anchor, **shown)
+            anchor=member.anchor, article_lang=language.of(doc, self.theme), **shown)
         member.html = localize(html, member, members)
         member.highlight_css = css
 
