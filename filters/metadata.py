@@ -265,9 +265,10 @@ def _find_title(doc, proc=None):
 
 
 def _header_title(doc, ctx, proc):
-    """A heading of any level that opens the proposal, right before its header list (a Rust
-    RFC's `## Refined trait implementations`), when the process writes one; else None."""
-    if "header-list" not in proc.metadata or len(doc.content) < 2:
+    """A heading of any level that opens the proposal, right before its header list or lines
+    (a Rust RFC's `## Refined trait implementations`, a Go design's `## Proposal: ...`), when
+    the process writes them; else None."""
+    if not _plain_words(proc) or len(doc.content) < 2:
         return None
     first, second = doc.content[0], doc.content[1]
     if not isinstance(first, pf.Header) or _is_section(first, proc):
