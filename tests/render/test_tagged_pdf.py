@@ -169,3 +169,21 @@ def test_a_picture_without_alt_text_is_reported_once_where_it_is_written(tmp_pat
     out = proc.stdout + proc.stderr
     assert "p/EP-071-noalt.md:9:1: warning image-alt-missing" in out
     assert "pdf-render" not in out  # not again, unlocated, from WeasyPrint
+
+
+def test_links_describe_where_they_go_without_a_path_of_the_machine(corpus_build):
+    out, _ = corpus_build
+    described = 0
+    for path in sorted(out.glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                for annot in page.get("/Annots", []):
+                    if annot.get("/Subtype") != "/Link":
+                        continue
+                    contents = str(annot.Contents)
+                    assert not contents.startswith("file:") and str(out) not in contents
+                    action = annot.get("/A")
+                    if action is not None and "/URI" in action:
+                        assert contents == str(action.URI)
+                        described += 1
+    assert described

@@ -217,17 +217,18 @@ def header_scopes(pdf: pydyf.PDF, elements: list) -> None:
 
 
 def link_descriptions(pdf: pydyf.PDF) -> None:
-    """A link annotation without /Contents gets one (PDF/UA-1 7.18.5): where it goes."""
+    """Each link annotation describes where it goes (/Contents, PDF/UA-1 7.18.5): the
+    link's address as the PDF has it, after pipeline/render/pdf/writer.py made links to
+    files beside the proposal relative (WeasyPrint wrote the absolute file:// address, a
+    path of the machine that built it)."""
     for obj in pdf.objects:
         if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link"):
-            continue
-        if "Contents" in obj:
             continue
         action = _get(pdf, obj.get("A"))
         uri = action.get("URI") if isinstance(action, pydyf.Dictionary) else None
         if isinstance(uri, pydyf.String):
-            obj["Contents"] = pydyf.String(f"Link to {uri.string}")
-        elif "Dest" in obj or isinstance(action, pydyf.Dictionary):
+            obj["Contents"] = pydyf.String(uri.string)
+        elif "Contents" not in obj:
             obj["Contents"] = pydyf.String("Link to a place in this document")
 
 
