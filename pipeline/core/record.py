@@ -105,7 +105,8 @@ def read_date(value: str | None, formats) -> str | None:
     value = clean_value(value)
     if not value or not formats:
         return None
-    bare = DATE_NOTE_RE.sub("", ORDINAL_RE.sub(r"\1", value)).rstrip(".").strip()
+    bare = DATE_NOTE_RE.sub("", ORDINAL_RE.sub(r"\1", value)).rstrip(".").strip() \
+        or value.strip("()[] ")  # (2016-06-17)
     for text in dict.fromkeys((value, bare)):  # as written, then without its note
         for form in formats:
             try:
