@@ -78,6 +78,8 @@ class Process:
     fields: tuple[Field, ...] = ()
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     sections_set: bool = False  # the process names its sections (else lint's defaults)
+    # a required section only from these statuses on (a provisional KEP has no test plan yet)
+    sections_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
     date_formats: tuple[str, ...] = ()
     required: tuple[str, ...] = ("status", "authors", "created")
     toc: bool = True  # recognise the proposal's own table of contents
@@ -206,6 +208,10 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
     sec = table.get("sections", {})
     required = _strs(sec.get("required", []), "sections.required", where)
     aliases = sec.get("aliases", {}) or {}
+    when = sec.get("from-status", {}) or {}
+    sections_from = tuple((n, tuple(v.lower() for v in _strs(
+        when[n], f"sections.from-status.{n}", where))) for n in when)
+    required = [*required, *(n for n in when if n not in required)]
     sections = tuple((n, _strs(aliases.get(n, []), f"sections.aliases.{n}", where))
                      for n in required)
     try:
@@ -243,7 +249,8 @@ def build(name: str, table: dict, origin: Path | None = None, text: str = "") ->
         lint_severity=_lint(table, where),
         fields=tuple(fields),
         sections=sections,
-        sections_set="required" in sec,
+        sections_set="required" in sec or bool(when),
+        sections_from=sections_from,
         date_formats=_strs((table.get("dates") or {}).get("formats", []), "dates.formats",
                            where),
         required=_strs(table.get("required", list(Process.required)), "required", where),

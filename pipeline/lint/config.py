@@ -53,6 +53,8 @@ class Config:
     # it has a status at all, the other date forms it reads
     required: tuple[str, ...] = ("status", "authors", "created")
     status_required: bool = True
+    # section -> the statuses (lower case) from which it is required (process data)
+    sections_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
     date_formats: tuple[str, ...] = ()
     process: str = "ep"
 
@@ -71,6 +73,7 @@ class Config:
             changes["statuses"] = proc.statuses
         if "required-sections" not in self.explicit and proc.sections_set:
             changes["sections"] = proc.sections
+            changes["sections_from"] = proc.sections_from
         return replace(self, **changes)
 
     def severity_of(self, code: str, default: str) -> str | None:

@@ -151,7 +151,11 @@ def normalize(heading: str) -> str:
 def _sections(view, config: Config) -> Iterator[Finding]:
     have = {normalize(h.text) for h in view.headings if h is not view.title}
     line, col = (view.title.line, view.title.column) if view.title else (1, 1)
+    status = (getattr(view.record, "status", None) or "").lower()
+    only_from = dict(config.sections_from)
     for name, aliases in config.sections:
+        if name in only_from and status not in only_from[name]:
+            continue  # not required yet at this status
         names = (name, *aliases)
         if not any(normalize(n) in have for n in names):
             shown = ", ".join(aliases[:4]) + (", …" if len(aliases) > 4 else "")
