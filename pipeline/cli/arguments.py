@@ -19,11 +19,12 @@ def add_paths(p: argparse.ArgumentParser, required: bool = True, help: str = "")
                    help=help or "proposal files and/or folders of proposals")
 
 
-def sources(paths) -> list[Path]:
-    """The proposals in `paths` (files and folders); none is a usage error."""
+def sources(paths, process: str | None = None) -> list[Path]:
+    """The proposals in `paths` (files and folders), found as `process` lays them out
+    (--process; else as each folder's process says); none is a usage error."""
     from epdoc.pipeline.reading.sources import discover
 
-    found = discover(paths)
+    found = discover(paths, process=process)
     if not found:
         raise UsageError("no proposals found in " + ", ".join(str(p) for p in paths),
                          hint="pass .md files or folders that contain them")

@@ -29,7 +29,8 @@ def discover(paths, process: str | None = None) -> list[Path]:
     """Proposals from files and folders, in a stable order, each once. In a folder: every
     `*.md` but README.md, index.md and the like, and every folder proposal's file (a
     README.md beside its kep.yaml, pipeline/config/layout.py); a folder proposal's own
-    folder holds no other proposal (its other files are its pictures and appendices).
+    folder holds no other proposal (its other files are its pictures and appendices), nor
+    does a folder named as a proposal file beside it (a Rust RFC's `text/0001-x/`).
     `process`: --process, else each folder's own."""
     found: list[Path] = []
     seen: dict[Path, int] = {}
@@ -50,7 +51,10 @@ def _in_folder(root: Path, process: str | None = None) -> list[Path]:
     files = []
     for folder, dirs, found in os.walk(root):  # symlinked folders are not followed
         here = Path(folder)
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        # a folder named as a proposal beside it (text/0001-x.md, text/0001-x/) holds that
+        # proposal's appendices and pictures, not proposals
+        stems = {n[:-3] for n in found if n.endswith(".md")}
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_")) and d not in stems]
         proposal = layout.entry(here, top=here == root, override=process)
         if proposal is not None:
             files.append(proposal)

@@ -75,7 +75,8 @@ def run(args) -> int:
         elif not args.quiet:
             print(f"{o.action} {label}: {o.message}")
 
-    found = [s for s in sources(paths) if not inside(s, [args.into])]  # not the archive's own
+    found = [s for s in sources(paths, getattr(args, "process", None))
+             if not inside(s, [args.into])]  # not the archive's own
     outcomes = store.run(found, on_outcome=report)
     counts = {a: sum(o.action == a for o in outcomes)
               for a in ("archived", "unchanged", "skipped", "failed")}

@@ -75,7 +75,7 @@ def run(args) -> int:
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache,
                            cache_dir=args.cache_dir, line_numbers=args.line_numbers)
     check_theme(options.theme)
-    files = sources(args.paths)
+    files = sources(args.paths, getattr(args, "process", None))
     check_process(args, files)
     writable_folder(options.outdir, "-o")
     if args.report:
@@ -125,7 +125,7 @@ def select(files, args) -> tuple[list[Path], dict]:
     why = []
     if args.changed_since:
         changed = changed_files(args.changed_since)
-        files = select_changed(files, changed)
+        files = select_changed(files, changed, getattr(args, "process", None))
         why.append(f"no proposal changed since {args.changed_since}")
     if args.shard:
         k, n = parse_shard(args.shard)

@@ -65,7 +65,7 @@ def run(args) -> int:
         to_stdout = True
     else:
         to_stdout = False
-    found = sources(paths)
+    found = sources(paths, getattr(args, "process", None))
     if not args.check and not to_stdout:
         writable_file(target, "-o")
     check_process(args, found)

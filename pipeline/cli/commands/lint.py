@@ -52,13 +52,14 @@ def run(args) -> int:
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     config = linter.load_file(args.config) if args.config else None
-    files = sources(args.paths)
+    files = sources(args.paths, getattr(args, "process", None))
     check_process(args, files)
     report = linter.lint(files, Options(process=args.process), config=config)
     if args.changed_since:
         from epdoc.pipeline.batch.selection import changed_files, select_changed
 
-        only_changed(report, select_changed(files, changed_files(args.changed_since)))
+        only_changed(report, select_changed(files, changed_files(args.changed_since),
+                                            getattr(args, "process", None)))
     if args.write_baseline:
         from epdoc.pipeline.lint import baseline
 

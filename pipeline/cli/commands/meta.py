@@ -26,7 +26,7 @@ def run(args) -> int:
     from epdoc.pipeline.reading.document import load
 
     failed = 0
-    files = sources(args.paths)
+    files = sources(args.paths, getattr(args, "process", None))
     check_process(args, files)
     options = Options(process=args.process)
     for path in files:

@@ -52,7 +52,7 @@ def run(args) -> int:
     if args.output.suffix.lower() != ".pdf":
         raise UsageError(f"{args.output}: the packet is a PDF; name it *.pdf")
     check_theme(args.theme)
-    files = sources(args.paths)
+    files = sources(args.paths, getattr(args, "process", None))
     check_process(args, files)
     writable_file(args.output, "-o")
     options = options_from(args, formats=("pdf",), outdir=args.output.parent,

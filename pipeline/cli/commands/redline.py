@@ -52,7 +52,7 @@ def run(args) -> int:
     from epdoc.pipeline.redline import run as redlines
 
     check_theme(args.theme)
-    files = sources(args.paths)
+    files = sources(args.paths, getattr(args, "process", None))
     if args.against is not None and len(files) != 1:
         raise UsageError(f"--against compares one proposal, and {len(files)} were given",
                          hint="pass one PATH with --against, or use --since REF")
