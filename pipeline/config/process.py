@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -434,12 +435,23 @@ def entry(folder: Path, process: Process | None = None) -> Path | None:
     for p in candidates:
         if p.layout != "folder":
             continue
-        for name in p.entry_names:
-            f = folder / name
-            if f.is_file() and (not p.sidecars or any((folder / s).is_file()
-                                                      for s in p.sidecars)):
-                return f
+        if p.sidecars and not any((folder / s).is_file() for s in p.sidecars):
+            continue
+        for f in _entries(folder, p):
+            return f
     return None
+
+
+def _entries(folder: Path, p: Process) -> list[Path]:
+    """`folder`'s files named as the process's entry files, ignoring case (a real KEP has
+    README.MD), the exact spelling first."""
+    wanted = {n.lower(): i for i, n in enumerate(p.entry_names)}
+    try:
+        names = [n for n in os.listdir(folder) if n.lower() in wanted]
+    except OSError:
+        return []
+    names.sort(key=lambda n: (wanted[n.lower()], n not in p.entry_names, n))
+    return [folder / n for n in names if (folder / n).is_file()]
 
 
 def sniff(path) -> Process:
@@ -451,8 +463,8 @@ def sniff(path) -> Process:
     folder = path.parent
     for name in BUILTIN:
         p = builtin(name)
-        if p.layout == "folder" and path.name in p.entry_names and \
-                any((folder / s).is_file() for s in p.sidecars):
+        if p.layout == "folder" and path.name.lower() in {n.lower() for n in p.entry_names} \
+                and any((folder / s).is_file() for s in p.sidecars):
             return p
     text = _head(path)
     own = _own(path, text)

@@ -21,3 +21,15 @@ def test_appendix_folders_are_not_proposals(tmp_path):
         assert "alternatives.md" not in proc.stdout
         assert "text/3392-leadership-council.md" in proc.stdout
         assert "text/other/0002-y.md" in proc.stdout  # an ordinary subfolder still counts
+
+
+def test_a_kep_whose_readme_is_spelled_in_capitals(tmp_path):
+    """The real keps/sig-api-machinery/365-paginated-lists has README.MD."""
+    kep = tmp_path / "keps" / "sig-api-machinery" / "365-paginated-lists"
+    kep.mkdir(parents=True)
+    (kep / "README.MD").write_text("# KEP-365: Paginated lists\n\n## Summary\n\nPages.\n")
+    (kep / "kep.yaml").write_text("title: Paginated lists\nkep-number: 365\nstatus: "
+                                  "implemented\ncreation-date: 2017-08-29\nauthors: ['@x']\n")
+    proc = run_epdoc("meta", "keps", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert '"id": "KEP-365"' in proc.stdout and '"status": "implemented"' in proc.stdout
