@@ -39,6 +39,7 @@ class Entry:
     across: list = field(default_factory=list)  # findings across proposals (an id twice)
     seconds: float = 0.0  # how long its last build took
     folder: bool = False  # a folder proposal (a KEP): every file of its folder is its own
+    started: float = 0.0  # when its last build began reading (time.time())
 
     @property
     def label(self) -> str:
@@ -99,6 +100,20 @@ class Site:
                 out.append(entry.source)
         return out
 
+    def stale(self) -> list[Path]:
+        """The proposals an input of which was saved after their last build began (while
+        no watcher was running yet)."""
+        out = []
+        for entry in list(self.entries.values()):
+            for path in self._inputs(entry):
+                try:
+                    if path.stat().st_mtime > entry.started:
+                        out.append(entry.source)
+                        break
+                except OSError:
+                    continue
+        return out
+
     def _inputs(self, entry: Entry) -> set[Path]:
         try:
             text = entry.source.read_text(encoding="utf-8", errors="replace")
@@ -118,6 +133,7 @@ class Site:
         done = []
         for entry in list(self.entries.values()):
             if wanted is None or entry.source in wanted:
+                entry.started = time.time()
                 self._record(entry, self._convert(entry))
                 done.append(entry)
         self._across()

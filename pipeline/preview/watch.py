@@ -22,6 +22,9 @@ def roots(paths) -> list[Path]:
     return out
 
 
+CATCH_UP_MS = 500  # the watcher wakes at least this often (a first wake-up catches up)
+
+
 def follow(site: Site, on_built, stop: threading.Event | None = None) -> None:
     """Until `stop` is set (or Ctrl-C, which propagates): rebuild what each save changes,
     then `on_built(entries)`."""
@@ -35,12 +38,20 @@ def follow(site: Site, on_built, stop: threading.Event | None = None) -> None:
             return super().__call__(change, path) and outdir not in p.parents \
                 and not p.name.startswith(".")
 
+    caught_up = False
     for changes in watchfiles.watch(*roots(site.paths), watch_filter=Filter(),
                                     debounce=settings.PREVIEW_DEBOUNCE_MS,
                                     step=settings.PREVIEW_STEP_MS, stop_event=stop,
-                                    raise_interrupt=True):
+                                    raise_interrupt=True, yield_on_timeout=True,
+                                    rust_timeout=CATCH_UP_MS):
         paths = {Path(p) for _change, p in changes}
-        new = site.find()
-        todo = list(dict.fromkeys([*site.affected(paths), *new]))
+        stale: list[Path] = []
+        if not caught_up:  # the watcher runs now: what was saved before it started
+            caught_up = True
+            stale = site.stale()
+        if not paths and not stale:
+            continue
+        new = site.find() if paths else []
+        todo = list(dict.fromkeys([*site.affected(paths), *new, *stale]))
         if todo:
             on_built(site.build(todo))
