@@ -33,3 +33,15 @@ def run_epdoc(*args, cwd=None, env=None, timeout=600) -> subprocess.CompletedPro
     e.update(env or {})
     return subprocess.run([*EPDOC, *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, env=e, timeout=timeout)
+
+
+def build_fixture(tmp_path_factory, folder: str, formats: str = "html,pdf,docx") -> Path:
+    """tests/fixtures/<folder> copied to proposals/ and built as users run it (relative
+    paths, `-o build`); the build folder, after checking the run succeeded."""
+    import shutil
+
+    root = tmp_path_factory.mktemp(folder)
+    shutil.copytree(FIXTURES / folder, root / "proposals")
+    proc = run_epdoc("build", "proposals", "--to", formats, "-o", "build", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    return root / "build"

@@ -14,7 +14,7 @@ from docx.enum.section import WD_ORIENT
 
 from epdoc.pipeline.diagrams import readable
 
-from helpers import FIXTURES, run_epdoc
+from helpers import FIXTURES, build_fixture
 from helpers.pdf import text_sizes
 from helpers.readers import pdf_pages
 
@@ -29,11 +29,7 @@ STAGES = [f"Stage {i} check" for i in range(7)]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("readable")
-    shutil.copytree(FIXTURES / "diagrams", root / "proposals")
-    proc = run_epdoc("build", "proposals", "--to", "html,pdf,docx", "-o", "build", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    return root / "build"
+    return build_fixture(tmp_path_factory, "diagrams")
 
 
 def _smallest(pages) -> float:

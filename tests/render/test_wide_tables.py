@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 from docx.enum.section import WD_ORIENT
 
-from helpers import FIXTURES, run_epdoc
+from helpers import build_fixture, run_epdoc
 from helpers.readers import pdf_pages
 
 NAME = "EP-090-wide-table"
@@ -23,11 +23,7 @@ WORDS = ["KEPLER_SAMPLING_INTERVAL", "spec.power.samplingInterval", "exporter-co
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tables")
-    shutil.copytree(FIXTURES / "tables", root / "proposals")
-    proc = run_epdoc("build", "proposals", "--to", "html,pdf,docx", "-o", "build", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    return root / "build"
+    return build_fixture(tmp_path_factory, "tables")
 
 
 def _sizes(path):
