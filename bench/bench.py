@@ -6,6 +6,12 @@ generated corpus of 200 proposals ("generated"). For each: the baseline, epdoc c
 output folder and caches), epdoc warm (nothing changed), epdoc after one file changed, and
 the peak memory of a cold build (all its processes together, sampled in a run of its own).
 Everything is written to a temporary folder, never into the repository.
+
+Also the targets of the speed issue, each measured in the same run and summed up at the end
+(met or not, also in bench.json): PDF only, cold, against md-to-pdf (npm, the system
+Chromium; --no-md-to-pdf skips it), cold and warm against the baseline, the start-up of
+`epdoc --help` and `epdoc lint` of one proposal, the peak memory of the generated corpus,
+and its seconds per PDF page against a generated corpus a quarter its size (50 at most).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import browser  # noqa: E402
 from corpus import generate  # noqa: E402
 from redline import measure as measure_redline  # noqa: E402
 from tagging import measure as measure_tagging  # noqa: E402
@@ -35,6 +42,10 @@ from epdoc.pipeline.reading.sources import discover  # noqa: E402
 
 FORMATS = "html,pdf,docx"
 MiB = 1024 * 1024
+# the speed issue's targets
+PDF_VS_MD_TO_PDF, COLD_VS_BASELINE, WARM_VS_BASELINE = 1.0, 4.0, 100.0
+STARTUP, PEAK_MEMORY = 0.25, 800 * MiB
+LINEAR = 1.2  # seconds per page of the whole generated corpus ÷ of a quarter of it (<= 50)
 
 
 # -- memory of a process tree ---------------------------------------------------------
@@ -137,11 +148,18 @@ def baseline(files, out: Path) -> tuple[float, float, int]:
     return time.perf_counter() - t, cpu_of_children() - cpu, failed
 
 
-def epdoc_run(folders, out: Path, report: Path, jobs, work: Path, sample=False, env=None):
+def epdoc_env(work: Path, env=None) -> dict:
+    """The environment of an epdoc run: a fresh user cache, no CI annotations."""
     env = dict(os.environ, EPDOC_CACHE=str(tempfile.mkdtemp(prefix="usercache-", dir=work)),
                **(env or {}))
     env.pop("GITHUB_ACTIONS", None)
-    cmd = [*epdoc_cmd(), "build", *map(str, folders), "--to", FORMATS, "-o", str(out), "-q",
+    return env
+
+
+def epdoc_run(folders, out: Path, report: Path, jobs, work: Path, sample=False, env=None,
+              formats=FORMATS):
+    env = epdoc_env(work, env)
+    cmd = [*epdoc_cmd(), "build", *map(str, folders), "--to", formats, "-o", str(out), "-q",
            "--report", str(report)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
@@ -155,10 +173,10 @@ def epdoc_run(folders, out: Path, report: Path, jobs, work: Path, sample=False, 
     return seconds, data, sampler
 
 
-def pages(out: Path) -> int:
+def pages(pdfs) -> int:
     import pypdf
 
-    return sum(len(pypdf.PdfReader(str(p)).pages) for p in out.glob("*.pdf"))
+    return sum(len(pypdf.PdfReader(str(p)).pages) for p in pdfs)
 
 
 def linked_file(files) -> tuple[Path, list[Path]]:
@@ -200,7 +218,7 @@ def measure(name: str, folders, work: Path, jobs, skip_baseline: bool, repeat: i
         row.update(peak_rss=mem.rss, peak_pss=mem.pss)
         print(f"  epdoc cold, memory sampled: {seconds:.2f} s, peak {mem.rss / MiB:.0f} MiB RSS, "
               f"{mem.pss / MiB:.0f} MiB PSS", flush=True)
-    row["pages"] = pages(out)
+    row["pages"] = pages(out.glob("*.pdf"))
     drawn = out / ".epdoc-cache" / "diagrams"
     if any(drawn.glob("*.svg")):  # the same, with the diagrams already drawn (mermaid only)
         seconds, data, _ = epdoc_run(folders, work / f"{name}-out-drawn", work /
@@ -211,7 +229,9 @@ def measure(name: str, folders, work: Path, jobs, skip_baseline: bool, repeat: i
               flush=True)
     seconds, data, _ = epdoc_run(folders, out, work / f"{name}-warm.json", jobs, work)
     row.update(warm=seconds, warm_converted=data["counts"]["converted"])
-    print(f"  epdoc warm: {seconds:.2f} s ({row['warm_converted']} converted)", flush=True)
+    print(f"  epdoc warm: {seconds:.2f} s ({row['warm_converted']} converted"
+          + ("; expected none: epdoc's code or its libraries changed during the run?)"
+             if row["warm_converted"] else ")"), flush=True)
     changed, linking = linked_file(files)
     changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more sentence.\n",
                        encoding="utf-8")
@@ -225,6 +245,118 @@ def measure(name: str, folders, work: Path, jobs, skip_baseline: bool, repeat: i
           f"{changed.name} and the {len(linking)} linking to it"
           f"{'' if converted == expected else f'; UNEXPECTED: {converted}'})", flush=True)
     return row
+
+
+def measure_pdf(name: str, folders, work: Path, jobs, repeat: int, md_to_pdf) -> dict:
+    """PDF only, cold: md-to-pdf (one command, one browser) and `epdoc build --to pdf`,
+    `repeat` times alternately; the best of each counts. Pages counted in the first run."""
+    files = discover(folders)
+    row: dict = {}
+    for n in range(repeat):
+        seconds, code, pdfs = browser.run(md_to_pdf, folders, files, work / f"{name}-mdpdf-{n}")
+        if not n:
+            row["md_to_pdf_pages"] = pages(pdfs)
+        print(f"  md-to-pdf, PDF only: {seconds:.2f} s ({len(pdfs)} of {len(files)} PDFs"
+              + (f", exit code {code})" if code else ")"), flush=True)
+        if seconds < row.get("md_to_pdf", 1e9):
+            row.update(md_to_pdf=seconds, md_to_pdf_pdfs=len(pdfs))
+        out = work / f"{name}-pdf-{n}"
+        seconds, data, _ = epdoc_run(folders, out, work / f"{name}-pdf-{n}.json", jobs, work,
+                                     formats="pdf")
+        if not n:
+            row["pdf_only_pages"] = pages(out.glob("*.pdf"))
+        print(f"  epdoc cold, PDF only: {seconds:.2f} s, CPU {data['cpu']:.1f} s", flush=True)
+        row["pdf_only"] = min(seconds, row.get("pdf_only", 1e9))
+    print(f"  PDF only, cold: epdoc {row['pdf_only']:.2f} s ({row['pdf_only_pages']} pages), "
+          f"md-to-pdf {row['md_to_pdf']:.2f} s ({row['md_to_pdf_pages']} pages): epdoc is "
+          f"{row['md_to_pdf'] / row['pdf_only']:.2f}× as fast", flush=True)
+    return row
+
+
+def startup(one: Path, work: Path, runs: int = 5) -> dict:
+    """Seconds to start: `epdoc --help` and `epdoc lint ONE.md`, the best of `runs` each."""
+    env = epdoc_env(work)
+    best = {}
+    for key, args in (("help", ["--help"]), ("lint", ["lint", str(one)])):
+        best[key] = min(timed([*epdoc_cmd(), *args], env=env)[0] for _ in range(runs))
+    print(f"\nstart-up (best of {runs}): epdoc --help {best['help']:.3f} s, "
+          f"epdoc lint {one.name} {best['lint']:.3f} s", flush=True)
+    return {"help": best["help"], "lint": best["lint"], "lint_file": one.name}
+
+
+def linearity(row: dict, count: int, work: Path, jobs, picture: Path) -> dict:
+    """Seconds per PDF page of a cold build (all formats) of the generated corpus, against
+    the same for a generated corpus a quarter its size (50 at most)."""
+    small = min(50, count // 4)
+    per_page = row["cold"] / max(1, row["pages"])
+    found = {"cold_per_page": per_page}
+    if small < 1:
+        return found
+    folder = work / f"generated-{small}"
+    generate(folder, small, picture)
+    out = work / f"generated-{small}-out"
+    seconds, _, _ = epdoc_run([folder], out, work / f"generated-{small}.json", jobs, work)
+    small_pages = pages(out.glob("*.pdf"))
+    small_per_page = seconds / max(1, small_pages)
+    found.update(small_proposals=small, small_cold=seconds, small_pages=small_pages,
+                 small_cold_per_page=small_per_page, per_page_ratio=per_page / small_per_page)
+    print(f"  linear growth (cold, all formats): {small} proposals {seconds:.1f} s for "
+          f"{small_pages} pages, {small_per_page:.3f} s per page; {count} proposals "
+          f"{row['cold']:.1f} s for {row['pages']} pages, {per_page:.3f} s per page "
+          f"(×{found['per_page_ratio']:.2f})", flush=True)
+    return found
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+
+
+def targets(rows, start: dict) -> list[dict]:
+    """Each target of the speed issue: its figure and whether it is met (None: not measured)."""
+    found = []
+
+    def add(target, value, figure, met):
+        found.append({"target": target, "value": value, "figure": figure,
+                      "met": None if value is None else met})
+
+    for r in rows:
+        c, base = r["corpus"], r.get("baseline")
+        wrote = r.get("md_to_pdf_pdfs", 0)
+        ratio = r["md_to_pdf"] / r["pdf_only"] if wrote == r["proposals"] else None
+        add(f"{c}: PDF only, cold, md-to-pdf ÷ epdoc >= {PDF_VS_MD_TO_PDF:g}×", ratio,
+            f"{ratio:.2f}× ({r['md_to_pdf']:.1f} s / {r['pdf_only']:.1f} s)" if ratio
+            else f"md-to-pdf wrote {wrote} of {r['proposals']} PDFs" if "md_to_pdf" in r
+            else "not measured", ratio and ratio >= PDF_VS_MD_TO_PDF)
+        ratio = base / r["cold"] if base else None
+        add(f"{c}: all formats, cold, vs baseline >= {COLD_VS_BASELINE:g}×", ratio,
+            f"{ratio:.2f}× ({base:.1f} s / {r['cold']:.1f} s)" if ratio else "not measured",
+            ratio and ratio >= COLD_VS_BASELINE)
+        ratio = base / r["warm"] if base else None
+        add(f"{c}: warm vs baseline >= {WARM_VS_BASELINE:g}×", ratio,
+            f"{times(ratio)} ({base:.1f} s / {r['warm']:.2f} s)" if ratio else "not measured",
+            ratio and ratio >= WARM_VS_BASELINE)
+    for key, what in (("help", "epdoc --help"), ("lint", f"epdoc lint {start['lint_file']}")):
+        add(f"{what} < {STARTUP:g} s", start[key], f"{start[key]:.3f} s", start[key] < STARTUP)
+    for r in rows:
+        if r["corpus"] != "generated":
+            continue
+        peak = r["peak_rss"] or None
+        add(f"generated ({r['proposals']}): peak memory < {PEAK_MEMORY // MiB} MiB", peak,
+            f"{r['peak_rss'] / MiB:.0f} MiB RSS ({r['peak_pss'] / MiB:.0f} MiB PSS)" if peak
+            else "not measured", peak and peak < PEAK_MEMORY)
+        ratio = r.get("per_page_ratio")
+        add(f"linear: s/page at {r['proposals']} ÷ at {r.get('small_proposals', '-')} "
+            f"<= {LINEAR:g}", ratio,
+            f"{ratio:.2f} ({r['cold_per_page']:.3f} / {r['small_cold_per_page']:.3f} s)"
+            if ratio else "not measured", ratio and ratio <= LINEAR)
+    return found
+
+
+def summary(found) -> str:
+    width = max(len(t["target"]) for t in found)
+    status = {True: "met", False: "NOT met", None: "-"}
+    return "targets:\n" + "\n".join(f"  {t['target'].ljust(width)}  {t['figure']:<36}  "
+                                     f"{status[t['met']]}" for t in found)
 
 
 def table(rows) -> str:
@@ -261,6 +393,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-tagging", action="store_true",
                    help="skip what tagged PDF costs (each PDF of the real corpus with and "
                    "without tags)")
+    p.add_argument("--no-md-to-pdf", action="store_true",
+                   help="skip the PDF-only comparison with md-to-pdf (npm, system Chromium)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args(argv)
 
@@ -276,28 +410,43 @@ def main(argv=None) -> int:
                 shutil.copytree(folder, real / name,
                                 ignore=shutil.ignore_patterns("expected", "README.md"))
                 folders.append(real / name)
+        picture = ROOT / "examples" / "proposals" / "images" / "archive-flow.png"
+        start = startup(discover(folders)[0], work)
+        md_to_pdf = None
+        if not args.no_md_to_pdf:
+            md_to_pdf, note = browser.install(work)
+            print(note, flush=True)
         rows.append(measure("real", folders, work, args.jobs, False, max(1, args.repeat)))
+        if md_to_pdf:
+            rows[-1].update(measure_pdf("real", folders, work, args.jobs, max(1, args.repeat),
+                                        md_to_pdf))
         if not args.no_redline:
             rows[-1].update(measure_redline(folders, work))
         if not args.no_tagging:
             rows[-1].update(measure_tagging(folders, work))
         if args.generated:
             gen = work / "generated"
-            generate(gen, args.generated, ROOT / "examples" / "proposals" / "images" /
-                     "archive-flow.png")
+            generate(gen, args.generated, picture)
             rows.append(measure("generated", [gen], work, args.jobs, args.no_baseline, 1))
+            if md_to_pdf:
+                rows[-1].update(measure_pdf("generated", [gen], work, args.jobs, 1, md_to_pdf))
+            rows[-1].update(linearity(rows[-1], args.generated, work, args.jobs, picture))
         print("\n" + table(rows))
         for r in rows:
             if r.get("baseline"):
                 drawn = (f" ({r['baseline'] / r['cold_drawn']:.2f}× with its diagrams already "
                          "drawn)") if r.get("cold_drawn") else ""
                 print(f"{r['corpus']}: cold is {r['baseline'] / r['cold']:.2f}× faster than "
-                      f"the baseline{drawn}; warm {r['warm']:.2f} s; peak memory "
+                      f"the baseline{drawn}; warm {r['warm']:.2f} s, "
+                      f"{times(r['baseline'] / r['warm'])} faster than the baseline; peak memory "
                       f"{r['peak_rss'] / MiB:.0f} MiB RSS, {r['peak_pss'] / MiB:.0f} MiB PSS")
-        (work / "bench.json").write_text(json.dumps(rows, indent=2))
+        found = targets(rows, start)
+        print("\n" + summary(found))
+        (work / "bench.json").write_text(json.dumps(
+            {"corpora": rows, "startup": start, "targets": found}, indent=2, ensure_ascii=False))
     finally:
         if args.keep:
-            print(f"kept {work}")
+            print(f"kept {work} (bench.json)")
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0
