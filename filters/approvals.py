@@ -13,6 +13,7 @@ from pathlib import Path
 import panflute as pf
 
 from epdoc.pipeline.config import process as processes
+from epdoc.pipeline.config.layout import prr_file
 from epdoc.pipeline.core import context, settings
 from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.errors import EpdocError
@@ -151,31 +152,6 @@ def _in_approvals_section(doc) -> list[pf.Table]:
         elif under is not None and isinstance(block, pf.Table):
             tables.append(block)
     return tables
-
-
-def prr_file(source: Path, number: int | None) -> Path | None:
-    """keps/prod-readiness/<sig>/<number>.yaml for keps/<sig>/<number>-name/README.md."""
-    if source is None or number is None:
-        return None
-    folder = Path(source).parent
-    sig, keps = folder.parent, folder.parent.parent
-    path = keps / "prod-readiness" / sig.name / f"{number}.yaml"
-    return path if path.is_file() and not path.is_symlink() else None
-
-
-def inputs(source, override: str | None = None) -> list[Path]:
-    """The files outside the proposal's folder its approvals come from (a KEP's production
-    readiness file): the cache and --changed-since count them as its inputs."""
-    try:
-        proc = processes.detect(source, override)
-    except EpdocError:
-        return []
-    if proc.layout != "folder" or not proc.id_pattern:
-        return []
-    m = re.match(proc.id_pattern, Path(source).parent.name)
-    number = m.group(1) if m and m.groups() else None
-    path = prr_file(Path(source), int(number)) if number and number.isdigit() else None
-    return [path] if path is not None else []
 
 
 def from_prr(path: Path, ctx) -> list[Approval]:

@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -26,12 +27,10 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote
 
 from epdoc import __version__
-from epdoc.filters import approvals
 from epdoc.pipeline.config import layout
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
@@ -116,12 +115,9 @@ def html_refs(html: Path) -> list[Path]:
 def _code_digest() -> str:
     """A hash of epdoc's own code (filters, pipeline), so a changed epdoc never reuses
     outputs of the old one, even at the same version number."""
-    import epdoc.filters
-    import epdoc.pipeline
-
     h = hashlib.sha256(__version__.encode())
-    for pkg in (epdoc.pipeline, epdoc.filters):
-        root = Path(pkg.__file__).parent
+    for pkg in ("epdoc.pipeline", "epdoc.filters"):  # found, not imported: start-up stays light
+        root = Path(importlib.util.find_spec(pkg).origin).parent
         for f in sorted(root.rglob("*")):
             if f.suffix in (".py", ".lua", ".json", ".toml") and "__pycache__" not in f.parts:
                 h.update(str(f.relative_to(root)).encode())
@@ -130,6 +126,8 @@ def _code_digest() -> str:
 
 
 def _library_versions() -> dict[str, str]:
+    from importlib import metadata
+
     out = {}
     for name in LIBRARIES:
         try:
@@ -137,6 +135,40 @@ def _library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "-"
     return out
+
+
+def _installed() -> str:
+    """What changes when a package is installed, removed or upgraded: the folders on
+    sys.path (a package's .dist-info folder comes and goes in one of them), and pandoc."""
+    from epdoc.pipeline.pandoc import runner as pandoc
+
+    parts = [sys.version]
+    folders = [p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))]
+    for entry in [*folders, pandoc.executable()]:
+        try:
+            st = os.stat(entry)
+            parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}:-")
+    return sha256_bytes("\n".join(parts).encode())
+
+
+def environment() -> dict:
+    """The versions of pandoc and of the libraries that write the outputs, remembered in
+    the user cache for as long as nothing is installed: an up-to-date build then starts
+    neither pandoc nor importlib.metadata."""
+    memo = settings.user_cache() / "environment.json"
+    signature = _installed()
+    try:
+        data = json.loads(memo.read_text(encoding="utf-8"))
+        if data.get("signature") == signature:
+            return data["versions"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    versions = {"pandoc": pandoc_version(), "libraries": _library_versions()}
+    with contextlib.suppress(OSError):
+        atomic.write_text(memo, json.dumps({"signature": signature, "versions": versions}))
+    return versions
 
 
 def _try_lock(f, fcntl) -> bool:
@@ -243,9 +275,8 @@ class Cache:
             "format": FORMAT,
             "epdoc": __version__,
             "code": _code_digest(),
-            "pandoc": pandoc_version(),
+            **environment(),  # pandoc and libraries
             "python": sys.version.split()[0],
-            "libraries": _library_versions(),
             "theme": theme_digest,
             "options": options_digest(options),
             "source_date_epoch": settings.env("SOURCE_DATE_EPOCH"),
@@ -288,7 +319,7 @@ class Cache:
         process = getattr(self.options, "process", None)
         for sidecar in layout.sidecars(source, process):  # kep.yaml: the proposal's metadata
             parts.append(f"{sidecar.name}={self._file_hash(sidecar)}")
-        for extra in approvals.inputs(source, process):  # a KEP's prod-readiness file
+        for extra in layout.inputs(source, process):  # a KEP's prod-readiness file
             parts.append(f"{extra}={self._file_hash(extra)}")
         for dep in dependencies(source, text):
             if proposalpath.inside(dep, [folder]):

@@ -225,6 +225,8 @@ def _text(path) -> str:
 def across_files(results) -> list[tuple[Result, Diagnostic]]:
     """The checks across one run (one id used twice), as lint makes them."""
     ids = Counter(r.record.id for r in results if r.record and r.record.id)
+    if not ids or max(ids.values()) < 2:
+        return []  # nothing to check: lint (and the filters it loads) is not imported
     found = lint.duplicates((r.source, r.record.id, _text(r.source)) for r in results
                             if r.record and ids[r.record.id] > 1)
     return [(r, d) for r in results for d in found.get(r.source, [])]

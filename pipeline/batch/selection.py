@@ -7,7 +7,6 @@ import hashlib
 import os
 from pathlib import Path
 
-from epdoc.filters import approvals
 from epdoc.pipeline.batch.cache import dependencies
 from epdoc.pipeline.config import layout
 from epdoc.pipeline.core import git
@@ -46,7 +45,7 @@ def select_changed(sources, changed: set[Path], process: str | None = None) -> l
         path = Path(os.path.normpath(Path(source).resolve()))
         own = [path, *(Path(os.path.normpath(f.resolve()))
                        for f in [*layout.sidecars(source, process),
-                                 *approvals.inputs(source, process)])]
+                                 *layout.inputs(source, process)])]
         if any(f in changed for f in own):
             picked.append(source)
             continue

@@ -11,10 +11,12 @@ the others of the run point at their outputs.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from epdoc.pipeline.config import process
 from epdoc.pipeline.core import paths
+from epdoc.pipeline.core.errors import EpdocError
 
 OUTPUTS = "outputs"  # the key of options.extra: {resolved source: output name}
 
@@ -118,3 +120,29 @@ def linked_name(target, options=None) -> str | None:
         if found:
             return found
     return None
+
+
+def prr_file(source: Path, number: int | None) -> Path | None:
+    """keps/prod-readiness/<sig>/<number>.yaml for keps/<sig>/<number>-name/README.md."""
+    if source is None or number is None:
+        return None
+    folder = Path(source).parent
+    sig, keps = folder.parent, folder.parent.parent
+    path = keps / "prod-readiness" / sig.name / f"{number}.yaml"
+    return path if path.is_file() and not path.is_symlink() else None
+
+
+def inputs(source, override: str | None = None) -> list[Path]:
+    """The files outside the proposal's folder its approvals come from (a KEP's production
+    readiness file): the cache and --changed-since count them as its inputs. Here, not with
+    the approvals filter, so that an up-to-date build imports no filter."""
+    try:
+        proc = process.detect(source, override)
+    except EpdocError:
+        return []
+    if proc.layout != "folder" or not proc.id_pattern:
+        return []
+    m = re.match(proc.id_pattern, Path(source).parent.name)
+    number = m.group(1) if m and m.groups() else None
+    path = prr_file(Path(source), int(number)) if number and number.isdigit() else None
+    return [path] if path is not None else []

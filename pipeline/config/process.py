@@ -17,8 +17,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from epdoc.pipeline.config import project
 from epdoc.pipeline.config.project import ConfigError
 from epdoc.pipeline.core import settings
@@ -548,14 +546,20 @@ def sidecar_path(source: Path, process: Process) -> Path | None:
     return None
 
 
-class _Loader(yaml.SafeLoader):
+@functools.cache
+def _loader():
     """PyYAML's safe loader, with dates kept as written (2025-30-01 is the author's to fix,
-    not a crash) and every value a plain type."""
+    not a crash) and every value a plain type. Made on first use: most runs read no sidecar,
+    and importing PyYAML is a good part of a quick command's start-up."""
+    import yaml
 
+    class Loader(yaml.SafeLoader):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return Loader
 
 
 def read_sidecar(source: Path, process: Process) -> tuple[Path | None, dict, dict]:
@@ -571,7 +575,9 @@ def read_sidecar(source: Path, process: Process) -> tuple[Path | None, dict, dic
                          f"{settings.MAX_SIDECAR_BYTES}", path,
                          hint="a metadata sidecar should be small")
     text = path.read_bytes().decode("utf-8", "replace")
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

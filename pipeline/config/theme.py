@@ -8,12 +8,17 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass
+from html import escape as _escape
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from epdoc.pipeline.config import fonts
+
+
+def escape(text: str) -> str:
+    return _escape(text, quote=False)  # as xml.sax.saxutils.escape, without its imports
+
 
 WEIGHTS = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
            "italic": ("normal", "italic"), "bolditalic": ("bold", "italic")}

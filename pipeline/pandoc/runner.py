@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import re
 import subprocess
 from pathlib import Path
-
-import pypandoc
 
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import LimitError, PandocError
@@ -24,9 +23,12 @@ DEFAULT_TIMEOUT = settings.TIMEOUT
 def executable() -> str:
     """The pandoc pypandoc-binary ships (the pinned one), unless PYPANDOC_PANDOC names
     another; pypandoc's own search would take a newer pandoc found on PATH."""
-    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+    spec = importlib.util.find_spec("pypandoc")  # found, not imported: start-up stays light
+    bundled = Path(spec.origin).parent / "files" / "pandoc"
     if not settings.env("PYPANDOC_PANDOC") and os.access(bundled, os.X_OK):
         return str(bundled)
+    import pypandoc
+
     return pypandoc.get_pandoc_path()
 
 
