@@ -29,6 +29,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	$(BIN)/python -m compileall -q epdoc filters pipeline >/dev/null  # as a wheel install would: start-up reads bytecode, even where PYTHONDONTWRITEBYTECODE is set
 	touch $@
 
 axe-core: $(VENV)/.installed ## the accessibility checker the HTML tests run (npm, pinned in tests/helpers/axe.py)
