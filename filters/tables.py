@@ -14,6 +14,7 @@ import functools
 import panflute as pf
 
 from epdoc.pipeline.config import pagebox
+from epdoc.pipeline.config.fonts import advances
 from epdoc.pipeline.config import theme as themes
 
 # lengths in ems of the body text, measured with the theme's body font
@@ -29,22 +30,12 @@ UNKNOWN = 0.6  # a character the body font lacks
 
 
 @functools.cache
-def _advances(path) -> dict[int, float]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True)
-    per_em = font["head"].unitsPerEm
-    metrics = font["hmtx"].metrics
-    return {code: metrics[name][0] / per_em for code, name in font.getBestCmap().items()}
-
-
-@functools.cache
 def _measure(theme_root) -> tuple[dict, dict, float, float]:
     """(regular advances, bold advances, ems on an upright line, ems on a landscape line)."""
     theme = themes.load(theme_root)
     files = theme.font_files(theme.body_font)
-    regular = _advances(files["regular"])
-    bold = _advances(files.get("bold", files["regular"]))
+    regular = advances(files["regular"])
+    bold = advances(files.get("bold", files["regular"]))
     tokens = dict(theme.tokens.get("page", {}))
     w, _h, m = pagebox.text_box_mm(tokens)
     page_w, page_h = pagebox.page_mm(tokens)

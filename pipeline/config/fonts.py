@@ -92,3 +92,36 @@ def coverage(paths) -> frozenset[int]:
         st = p.stat()
         key.append((str(p), st.st_size, st.st_mtime_ns))
     return _coverage(tuple(key))
+
+
+@functools.cache
+def _advances(key: tuple) -> dict[int, float]:
+    import hashlib
+    import json
+
+    from epdoc.pipeline.core import atomic, settings
+
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    cached = settings.user_cache() / f"advances-{name}.json"
+    try:
+        return {int(c): w for c, w in json.loads(cached.read_text()).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(key[0], lazy=True)
+    per_em = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    out = {code: metrics[name][0] / per_em for code, name in font.getBestCmap().items()}
+    try:
+        atomic.write_text(cached, json.dumps(out))
+    except OSError:
+        pass  # no room for the cache: computed again next time
+    return out
+
+
+def advances(path) -> dict[int, float]:
+    """Each character's advance in ems in the font at `path` (cached on disk per font file:
+    reading a font's metrics is most of what a quick lint would spend)."""
+    st = Path(path).stat()
+    return _advances((str(path), st.st_size, st.st_mtime_ns))
