@@ -9,6 +9,7 @@ whole (scrollable at full size).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -120,9 +121,11 @@ def plan(size_pt: tuple[float, float], label_pt: float, areas: Areas, min_pt: fl
     return Plan("split", need, min_pt, parts)
 
 
-def _profiles(svg: str, vw: float, vh: float) -> tuple[list[float], list[float], float]:
+@functools.lru_cache(maxsize=8)
+def _profiles(svg: str, vw: float, vh: float) -> tuple[tuple[int, ...], tuple[int, ...], float]:
     """How much ink each column and each row of the drawn diagram holds (0 blank, 255 full),
-    and diagram units per profile step."""
+    and diagram units per profile step. Remembered: the PDF and the DOCX plan the same
+    diagram."""
     from mermaidx import svg_to_png
     from PIL import Image
 
@@ -130,12 +133,12 @@ def _profiles(svg: str, vw: float, vh: float) -> tuple[list[float], list[float],
     image = Image.open(io.BytesIO(svg_to_png(svg, width=width, background="#ffffff")))
     gray = image.convert("L")
     ink = gray.point(lambda v: 255 - v)
-    cols = list(ink.resize((ink.width, 1), Image.Resampling.BOX).tobytes())
-    rows = list(ink.resize((1, ink.height), Image.Resampling.BOX).tobytes())
+    cols = tuple(ink.resize((ink.width, 1), Image.Resampling.BOX).tobytes())
+    rows = tuple(ink.resize((1, ink.height), Image.Resampling.BOX).tobytes())
     return cols, rows, vw / ink.width
 
 
-def _cuts(profile: list[float], unit: float, length: float, step: float) -> list[float]:
+def _cuts(profile, unit: float, length: float, step: float) -> list[float]:
     """Where to cut a `length`-long side into pieces of at most `step` (diagram units): at
     the emptiest line of the last half of each piece, so cuts go between shapes and labels
     rather than through them."""
