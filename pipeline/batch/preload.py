@@ -44,4 +44,23 @@ with _quick_library_lookup():
     writers.discover()
     filters.discover()
 proposal.Builder  # noqa: B018 - imported for the workers
+
+
+def _hyphenation() -> None:
+    """The hyphenation patterns of the theme's language, read once here (a third of a
+    second) instead of in each worker: pyphen keeps them per file, for every Pyphen."""
+    import pyphen
+
+    from epdoc.pipeline.config import theme as themes
+    from epdoc.pipeline.render import language
+
+    try:
+        lang = pyphen.language_fallback(language.theme_lang(themes.load(None)))
+        if lang:
+            pyphen.Pyphen(lang=lang)
+    except Exception:  # noqa: BLE001 - only an optimisation: the workers read them instead
+        pass
+
+
+_hyphenation()
 gc.freeze()  # imported modules live as long as the process: keep them out of collections
