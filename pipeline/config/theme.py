@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 import re
 import tomllib
@@ -13,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from epdoc.pipeline.config import fonts
+from epdoc.pipeline.config import folders, fonts
 
 
 def escape(text: str) -> str:
@@ -70,12 +69,7 @@ class Theme:
     @property
     def digest(self) -> str:
         """A hash of everything in the theme folder (tokens, CSS, templates, fonts)."""
-        h = hashlib.sha256()
-        for f in sorted(self.root.rglob("*")):
-            if f.is_file() and "__pycache__" not in f.parts:
-                h.update(str(f.relative_to(self.root)).encode())
-                h.update(f.read_bytes())
-        return h.hexdigest()[:16]
+        return folders.digest(self.root)  # remembered while no file changes
 
     def color(self, name: str) -> str:
         return self.tokens["colors"][name]
