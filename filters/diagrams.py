@@ -10,7 +10,7 @@ Standalone (`pandoc -F filters/diagrams.py -t html|docx`) it renders for the tar
 import panflute as pf
 
 from epdoc.pipeline.core import context
-from epdoc.pipeline.diagrams.pictures import LANGS, MARK, convert, png_block, svg_block
+from epdoc.pipeline.diagrams import LANGS, MARK
 
 
 def is_mermaid(elem) -> bool:
@@ -26,6 +26,9 @@ def action(elem, doc):
     fmt = (doc.format or "json").lower()
     if fmt == "json":
         return mark  # in-process: the writers render it for their format (render/)
+    # standalone: drawn here (imported only then: in-process, the writers draw)
+    from epdoc.pipeline.diagrams.pictures import convert, png_block, svg_block
+
     if fmt.startswith("html") or fmt in ("epub", "epub3", "revealjs"):
         return convert(mark, context.of(doc), None, svg_block)
     if fmt in ("docx", "odt", "pptx", "rtf"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
+import importlib.machinery
+import os
 import sys
 
 from epdoc import __version__
@@ -13,8 +14,43 @@ from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, UsageError, os_error
 
 
+def _module_name(filename: str) -> str | None:
+    # inspect.getmodulename, without importing inspect
+    for suffix in sorted(importlib.machinery.all_suffixes(), key=len, reverse=True):
+        if filename.endswith(suffix):
+            return filename[:-len(suffix)]
+    return None
+
+
+def _names(folders) -> list[str]:
+    """The modules and packages in `folders`, as pkgutil.iter_modules lists them (pkgutil
+    imports inspect and typing: listing here keeps start-up light)."""
+    names: list[str] = []
+    for folder in folders:
+        try:
+            filenames = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for fn in filenames:
+            name = _module_name(fn)
+            if name == "__init__" or name in names:
+                continue
+            path = os.path.join(folder, fn)
+            if not name and os.path.isdir(path) and "." not in fn:
+                try:
+                    inside = os.listdir(path)
+                except OSError:
+                    inside = []
+                if not any(_module_name(f) == "__init__" for f in inside):
+                    continue  # not a package
+                name = fn
+            if name and "." not in name:
+                names.append(name)
+    return names
+
+
 def _commands(only: str | None = None):
-    names = [i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_")]
+    names = [n for n in _names(commands.__path__) if not n.startswith("_")]
     if only in names:  # `epdoc build ...` imports only build's code: a warm build is quick
         mod = importlib.import_module(f"{commands.__name__}.{only}")
         if mod.NAME == only:

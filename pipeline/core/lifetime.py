@@ -4,7 +4,6 @@ sends SIGKILL): Linux's parent-death signal, asked for in the child."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
@@ -18,6 +17,8 @@ def die_with_parent(expected_parent: int | None = None) -> None:
     the parent is gone already, exit now."""
     if not sys.platform.startswith("linux"):
         return
+    import ctypes  # imported by child_setup() before the fork; slow to import at start-up
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -34,5 +35,7 @@ def child_setup():
     if not sys.platform.startswith("linux") or \
             threading.current_thread() is not threading.main_thread():
         return None
+    import ctypes  # noqa: F401 - here, before the fork: the child finds it imported
+
     parent = os.getpid()
     return lambda: die_with_parent(parent)

@@ -18,8 +18,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.safety import svg as svgsafe
@@ -207,6 +205,8 @@ def labels_as_text(source: str) -> str:
 
 def _foreign_to_text(root) -> None:
     """Any <foreignObject> left becomes centered SVG text, so no label is ever lost."""
+    from lxml import etree  # the tree is lxml's: imported on first use, not at start-up
+
     svg = f"{{{svgsafe.SVG_NS}}}"
     for fo in list(root.iter(svg + "foreignObject")):
         lines, current = [], []

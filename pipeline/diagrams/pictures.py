@@ -10,12 +10,10 @@ from epdoc.pipeline.config import pagebox
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.config.fonts import family_name
 from epdoc.pipeline.core.errors import LimitError
-from epdoc.pipeline.diagrams import describe, readable
+from epdoc.pipeline.diagrams import LANGS, MARK, describe, readable  # noqa: F401 - LANGS too
 from epdoc.pipeline.diagrams import draw as diagrams
 from epdoc.pipeline.safety import svg as svgsafe
 
-MARK = "epdoc-mermaid"  # the Div the filter wraps each fence in
-LANGS = {"mermaid", "mmd"}
 DPI = 300
 MAX_PX = 6000
 DOCX_HEIGHT = 0.85  # of the text area's height: a taller picture is scaled down (docx/github.py)

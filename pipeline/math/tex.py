@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import subprocess
 from dataclasses import dataclass
 
@@ -38,6 +37,8 @@ def translate(formulas, path=None, limits: dict | None = None) -> dict[Formula, 
     todo = list(dict.fromkeys(f for f in formulas if f not in _known))
     if todo:
         limits = limits or {}
+        import secrets  # only for a document with formulas: start-up stays light
+
         mark = f"epdoc-formula-{secrets.token_hex(6)}-"
         out = pandoc.run(["--sandbox", "-f", "json", "-t", "typst", "--wrap=none"],
                          _document(todo, mark), path, **limits).decode("utf-8")

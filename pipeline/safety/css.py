@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import tinycss2
-
 # functions whose arguments are resources (url() and src() may point at a local #id)
 LOADERS = {"image", "image-set", "-webkit-image-set", "cross-fade", "-webkit-cross-fade",
            "element", "-moz-element", "paint", "expression"}
@@ -71,6 +69,8 @@ def fetches(text: str) -> bool:
     load anything from outside the document."""
     if not _may_fetch(text):
         return False
+    import tinycss2  # only for what may fetch: start-up stays light
+
     return _fetches(tinycss2.parse_component_value_list(text, skip_comments=True))
 
 
@@ -78,6 +78,8 @@ def sheet_fetches(text: str) -> bool:
     """True when a style sheet would load anything from outside the document."""
     if not _may_fetch(text):
         return False
+    import tinycss2  # only for what may fetch: start-up stays light
+
     return _fetches(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
 
 
@@ -85,6 +87,8 @@ def clean_sheet(text: str) -> str:
     """The style sheet without the rules that fetch (unchanged when none does)."""
     if not _may_fetch(text):
         return text
+    import tinycss2  # only for what may fetch: start-up stays light
+
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     kept = [r for r in rules if not _fetches([r])]
     if len(kept) == len(rules):

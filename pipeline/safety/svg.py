@@ -8,9 +8,8 @@ sanitizer (pipeline/safety/html.py) lets an <img> carry a `data:image/svg+xml` U
 from __future__ import annotations
 
 import base64
+import functools
 from urllib.parse import unquote_to_bytes
-
-from lxml import etree
 
 from epdoc.pipeline.safety import css
 
@@ -25,8 +24,15 @@ IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image
 MAX_BYTES = 4 * 1024 * 1024
 
 
+@functools.cache
+def _etree():
+    from lxml import etree  # on first use: lxml is slow to import, and most runs need none
+
+    return etree
+
+
 def _parser():
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+    return _etree().XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            huge_tree=False, remove_comments=True, remove_pis=True)
 
 
@@ -34,11 +40,11 @@ def parse(text: str | bytes):
     data = text.encode("utf-8") if isinstance(text, str) else text
     if len(data) > MAX_BYTES:
         raise ValueError("SVG is too large")
-    return etree.fromstring(data, _parser())
+    return _etree().fromstring(data, _parser())
 
 
 def _local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return _etree().QName(tag).localname if isinstance(tag, str) else ""
 
 
 def _href_ok(value: str) -> bool:
@@ -48,6 +54,7 @@ def _href_ok(value: str) -> bool:
 
 def problems(root) -> list[str]:
     """What makes this SVG unsafe (empty when it is safe)."""
+    etree = _etree()
     found = []
     if _local(root.tag) != "svg" or etree.QName(root.tag).namespace != SVG_NS:
         found.append("root is not an SVG element")
@@ -77,6 +84,7 @@ def problems(root) -> list[str]:
 
 def scrub(root):
     """Remove everything `problems` would complain about, in place; returns root."""
+    etree = _etree()
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
@@ -102,7 +110,7 @@ def scrub(root):
 
 
 def serialize(root) -> str:
-    return etree.tostring(root, encoding="unicode")
+    return _etree().tostring(root, encoding="unicode")
 
 
 def decode_data_url(url: str) -> bytes | None:
@@ -125,7 +133,7 @@ def is_safe_data_url(url: str) -> bool:
         return False
     try:
         return not problems(parse(data))
-    except (etree.XMLSyntaxError, ValueError):
+    except (_etree().XMLSyntaxError, ValueError):
         return False
 
 
