@@ -9,11 +9,9 @@ and its folder look like.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +124,8 @@ fold = fold_key
 
 
 def _suggest(word, choices) -> str:
+    import difflib  # only for a mistake: start-up stays light
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -312,10 +312,16 @@ def _approvals(table: dict, where) -> dict:
             for status, roles in required.items()}
 
 
+def _parse(path: Path) -> dict:
+    import tomllib  # only when the file changed since it was remembered (project.remembered)
+
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
 @functools.cache
 def _builtin_table(name: str) -> dict:
     path = FOLDER / f"{name}.toml"
-    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    table = project.remembered(path, _parse)
     parent = table.pop("extends", None)
     return _merge(_builtin_table(parent), table) if parent else table
 

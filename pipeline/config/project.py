@@ -8,8 +8,8 @@ without `[tool.epdoc]` is skipped.
 from __future__ import annotations
 
 import functools
+import json
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +29,46 @@ class ProjectFile:
     table: dict  # epdoc's settings in it
 
 
+def _plain(value) -> bool:
+    """True when JSON gives `value` back as it is (no dates, which TOML also has)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return isinstance(value, (str, int, float, bool))
+
+
+def remembered(path: Path, parse) -> dict:
+    """`parse(path)` for a TOML file epdoc reads on every run (a built-in process, the
+    theme's tokens), remembered in the user cache as JSON while the file keeps its size and
+    modification time: a quick command then does not import and run a TOML parser."""
+    import hashlib
+
+    from epdoc.pipeline.core import atomic, settings
+
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    cached = settings.user_cache() / f"toml-{name}.json"
+    try:
+        memo = json.loads(cached.read_text(encoding="utf-8"))
+        if memo["key"] == list(key) and isinstance(memo["table"], dict):
+            return memo["table"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    table = parse(path)
+    if _plain(table):
+        try:
+            atomic.write_text(cached, json.dumps({"key": key, "table": table}))
+        except OSError:
+            pass  # no room for the cache: parsed again next time
+    return table
+
+
 @functools.lru_cache(maxsize=64)
 def _read(path: Path, _mtime_ns: int) -> ProjectFile | None:
+    import tomllib  # only where a project has a configuration file
+
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from html import escape as _escape
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from epdoc.pipeline.config import folders, fonts
+from epdoc.pipeline.config import folders, fonts, project
 
 
 def escape(text: str) -> str:
@@ -54,7 +52,11 @@ def status_class(status: str | None) -> str:
 
 
 def styles_dir() -> Path:
-    return Path(str(resources.files("epdoc.styles")))
+    # what importlib.resources.files("epdoc.styles") gives for a package in a folder,
+    # without importing importlib.resources (and zipfile)
+    from epdoc import styles
+
+    return Path(styles.__file__).parent
 
 
 @dataclass(frozen=True)
@@ -258,8 +260,13 @@ def load(root: Path | None = None) -> Theme:
     return _load(root.resolve())
 
 
+def _tokens(path: Path) -> dict:
+    import tomllib  # only when theme.toml changed since it was remembered
+
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
 @functools.cache
 def _load(root: Path) -> Theme:
-    with open(root / "theme.toml", "rb") as f:
-        tokens = tomllib.load(f)
-    return Theme(root, tokens)
+    return Theme(root, project.remembered(root / "theme.toml", _tokens))
