@@ -17,19 +17,17 @@ import base64
 import hashlib
 import html
 import io
+import json
 import os
 import posixpath
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
-from urllib.request import url2pathname
 
-from lxml import etree
-from PIL import Image
-
+from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
-from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, InputError, LimitError, OutputError
 from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.safety import css
@@ -42,7 +40,6 @@ MAX_FILE_BYTES = settings.MAX_PICTURE_BYTES
 RASTER = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG = "image/svg+xml"
 KINDS = "a PNG, JPEG, GIF, WebP or SVG picture"
-PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 0  # Pillow's own default
 
 
 class Refused(ValueError):
@@ -116,6 +113,8 @@ def find(url: str, place: Place, fetch=None) -> Found:
     if place.trusted and ((scheme == "file" and place.file_urls
                            and parts.netloc in ("", "localhost"))
                           or (not scheme and not parts.netloc and url.startswith("/"))):
+        from urllib.request import url2pathname  # urllib.request is slow to import
+
         return file(Path(url2pathname(unquote(parts.path))), place)
     if place.root is None:
         raise Refused("relative paths are not allowed here")
@@ -234,11 +233,12 @@ def vet(data: bytes, name: str, options=None) -> Picture:
     """The picture in `data`, checked and (for SVG) scrubbed. Raises Refused when it is not
     a picture, LimitError when it is over a limit."""
     limits = limits_of(options)
-    key = (hashlib.sha256(data).digest(), limits)
+    digest = hashlib.sha256(data).digest()
+    key = (digest, limits)
     if key not in _checked:
         if len(_checked) > 128:
             _checked.clear()
-        pic = _vet(data, limits)
+        pic = _vet(data, limits, digest)
         # remembered without a raster picture's bytes (the caller has them)
         _checked[key] = pic if pic.mime == SVG else Picture(pic.mime, b"", pic.width,
                                                               pic.height)
@@ -259,29 +259,80 @@ def _looks_like_svg(data: bytes) -> bool:
     return head.startswith(b"<") and b"<svg" in data[:65536].lower()
 
 
-def _vet(data: bytes, limits) -> Picture:
-    if _looks_like_svg(data):
-        return _svg(data, limits)
+_pillow_max_pixels: list[int] = []  # Pillow's own default, read before epdoc changes it
+
+
+def _pillow():
+    """Pillow's Image module (its own pixel limit noted before epdoc changes it)."""
+    from PIL import Image  # on the first raster picture not remembered: start-up stays light
+
+    if not _pillow_max_pixels:
+        _pillow_max_pixels.append(Image.MAX_IMAGE_PIXELS or 0)
+    return Image
+
+
+def _read_header(data: bytes) -> dict:
+    """What Pillow reads from a raster picture's header: its format and size; format None
+    when Pillow cannot read it."""
+    image = _pillow()
+    image.MAX_IMAGE_PIXELS = None  # only the header is read here; vet() compares
     try:
-        Image.MAX_IMAGE_PIXELS = None  # only the header is read here; vet() compares
-        with Image.open(io.BytesIO(data), formats=list(RASTER)) as im:
+        with image.open(io.BytesIO(data), formats=list(RASTER)) as im:
             fmt, (w, h) = im.format, im.size
     except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not a picture
-        raise Refused(f"not {KINDS}") from None
-    finally:
-        # WeasyPrint decodes with Pillow, which refuses pictures over its own limit: never
-        # below what epdoc allows (and never lowered for the rest of the process)
-        Image.MAX_IMAGE_PIXELS = max(limits[0], PILLOW_MAX_PIXELS)
-    return Picture(RASTER[fmt], data, w, h)
+        return {"format": None, "width": 0, "height": 0}
+    return {"format": fmt, "width": w, "height": h}
+
+
+def _header(data: bytes, digest: bytes) -> dict:
+    """`_read_header(data)`, remembered in the user cache by the bytes' digest for this
+    version of Pillow (with Pillow's own pixel limit): a lint of a proposal whose pictures
+    were read before imports no Pillow."""
+    from PIL import __version__ as pillow  # Pillow's package only: light
+
+    cached = settings.user_cache() / "pictures" / f"{digest.hex()[:32]}.json"
+    try:
+        memo = json.loads(cached.read_text(encoding="utf-8"))
+        if memo["digest"] == digest.hex() and memo["pillow"] == pillow \
+                and isinstance(memo["default"], int):
+            return memo
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    header = _read_header(data)
+    header.update(digest=digest.hex(), pillow=pillow, default=_pillow_max_pixels[0])
+    try:
+        atomic.write_text(cached, json.dumps(header))
+    except OSError:
+        pass  # no room for the cache: read again next time
+    return header
+
+
+def _vet(data: bytes, limits, digest: bytes) -> Picture:
+    if _looks_like_svg(data):
+        return _svg(data, limits)
+    header = _header(data, digest)
+    # WeasyPrint decodes with Pillow, which refuses pictures over its own limit: never
+    # below what epdoc allows (and never lowered for the rest of the process). A Pillow not
+    # imported yet has its own limit still, which only a larger one of epdoc's changes.
+    if "PIL.Image" in sys.modules or limits[0] > header["default"]:
+        image = _pillow()
+        image.MAX_IMAGE_PIXELS = max(limits[0], _pillow_max_pixels[0])
+    if header["format"] is None:
+        raise Refused(f"not {KINDS}")
+    return Picture(RASTER[header["format"]], data, header["width"], header["height"])
 
 
 def _parser():
+    from lxml import etree  # on the first SVG: start-up stays light
+
     # internal entities only (libxml2 bounds their expansion); no DTD, no network
     return etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False,
                            huge_tree=False, remove_comments=True, remove_pis=True)
 
 
 def _svg(data: bytes, limits) -> Picture:
+    from lxml import etree  # on the first SVG: start-up stays light
+
     _, max_elements, max_depth = limits
     if len(data) > svgsafe.MAX_BYTES:
         raise Refused(f"SVG larger than {svgsafe.MAX_BYTES // (1024 * 1024)} MB")
@@ -321,6 +372,8 @@ def _svg(data: bytes, limits) -> Picture:
 def measure(root, limit: int) -> tuple[int, int]:
     """(elements drawn, nesting depth) of an SVG with every <use> expanded; a reference
     cycle counts as over `limit`. Iterative: the tree may be deep."""
+    from lxml import etree  # the tree is lxml's: already imported
+
     ids = {}
     for el in root.iter():
         if isinstance(el.tag, str) and el.get("id"):
