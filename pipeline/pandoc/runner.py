@@ -39,6 +39,13 @@ def version() -> str:
     return re.match(r"\S+\s+([\d.]+)", out).group(1)
 
 
+def start(memory: str = DEFAULT_MEMORY) -> None:
+    """Start the long-lived pandoc now (when it is used): it gets ready while the caller
+    imports what it needs, instead of after."""
+    if pandoc_server.enabled():
+        pandoc_server.start(executable(), memory)
+
+
 def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY,
         timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Run pandoc on `data` (stdin) and return stdout; raise PandocError or LimitError.

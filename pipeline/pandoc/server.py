@@ -270,6 +270,15 @@ def prefer(executable: str, args) -> None:
     _preferred = tuple(req.get("syntaxes", ())) if req else ()
 
 
+def start(executable: str, memory: str) -> None:
+    """Start this process's server now, without waiting for it: pandoc starts up while
+    Python goes on importing, and a quick command's first conversion finds it ready."""
+    srv = server(executable, memory)
+    with srv.lock:
+        if srv.proc is None:
+            srv._start()
+
+
 def server(executable: str, memory: str, syntaxes=None) -> Server:
     """This process's server (a forked child never shares its parent's). `syntaxes`: the
     syntax definitions it must have (None: any will do); another set replaces it."""

@@ -51,10 +51,14 @@ def run(args) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    options = Options(process=args.process)
+    from epdoc.pipeline.pandoc import runner as pandoc
+
+    pandoc.start(options.pandoc_memory)  # pandoc starts up while the rules are imported
     config = linter.load_file(args.config) if args.config else None
     files = sources(args.paths, getattr(args, "process", None))
     check_process(args, files)
-    report = linter.lint(files, Options(process=args.process), config=config)
+    report = linter.lint(files, options, config=config)
     if args.changed_since:
         from epdoc.pipeline.batch.selection import changed_files, select_changed
 
