@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import importlib.util
 import json
 import os
@@ -45,6 +44,7 @@ NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme", "lock_
 # where rendered diagrams are kept, not what they are; and the names of the run's proposals
 # (each key holds its own name and those of the proposals it links to)
 NOT_IN_KEY_EXTRA = {"diagram_cache", layout.OUTPUTS}
+CODE_SUFFIXES = (".py", ".lua", ".json", ".toml")  # epdoc's code, hashed into every key
 LIBRARIES = ("weasyprint", "pydyf", "panflute", "python-docx", "nh3", "jinja2",
              "pypandoc-binary", "fonttools", "mermaidx", "pillow", "typst")
 
@@ -114,15 +114,15 @@ def html_refs(html: Path) -> list[Path]:
 
 def _code_digest() -> str:
     """A hash of epdoc's own code (filters, pipeline), so a changed epdoc never reuses
-    outputs of the old one, even at the same version number."""
-    h = hashlib.sha256(__version__.encode())
+    outputs of the old one, even at the same version number. Remembered (config/folders.py)
+    while no file changes."""
+    from epdoc.pipeline.config import folders
+
+    parts = [__version__]
     for pkg in ("epdoc.pipeline", "epdoc.filters"):  # found, not imported: start-up stays light
         root = Path(importlib.util.find_spec(pkg).origin).parent
-        for f in sorted(root.rglob("*")):
-            if f.suffix in (".py", ".lua", ".json", ".toml") and "__pycache__" not in f.parts:
-                h.update(str(f.relative_to(root)).encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()
+        parts.append(folders.digest(root, CODE_SUFFIXES))
+    return sha256_bytes("\n".join(parts).encode())
 
 
 def _library_versions() -> dict[str, str]:

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from epdoc.pipeline import lint
-from epdoc.pipeline.batch import ahead, pool
+from epdoc.pipeline.batch import ahead
 from epdoc.pipeline.batch.cache import Cache, html_refs
 from epdoc.pipeline.config import layout
 from epdoc.pipeline.config import theme as themes
@@ -99,12 +99,18 @@ def remove_outputs(source: Path, options: Options) -> None:
 
 
 def written(outdir: Path, cache_root: Path) -> set[Path]:
-    """The files in the output folder, the build cache's aside."""
+    """The files in the output folder, the build cache's aside (not even looked into)."""
     if not outdir.is_dir():
         return set()
-    cache = cache_root.resolve()
-    return {p for p in outdir.rglob("*") if p.is_file() and not p.is_symlink()
-            and cache not in p.resolve().parents}
+    cache = os.path.realpath(cache_root)
+    found = set()
+    for folder, dirs, files in os.walk(outdir):  # symlinked folders are not followed
+        dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) != cache]
+        for name in files:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                found.add(Path(path))
+    return found
 
 
 def unused(outdir: Path, new: set[Path], results) -> set[Path]:
@@ -201,7 +207,10 @@ def build(sources, options: Options, on_result=None, on_tick=None,
         jobs = options.jobs or default_jobs()
         todo.sort(key=lambda task: -expected_cost(task[1]))  # longest first: no straggler
         drawn_first = [task for task in todo if ahead.has_diagrams(task[1])]
-        pool.run(todo, options, jobs, options.timeout, done, on_tick, drawn_first)
+        if todo:  # multiprocessing is imported only when there is something to convert
+            from epdoc.pipeline.batch import pool
+
+            pool.run(todo, options, jobs, options.timeout, done, on_tick, drawn_first)
         if cache is not None and todo:
             cache.prune()
     if any(not r.ok for r in results):  # what only failed proposals wrote does not stay

@@ -1,4 +1,5 @@
-"""The digest of a folder's files (the theme's: tokens, CSS, templates, fonts), remembered.
+"""The digest of a folder's files (the theme's: tokens, CSS, templates, fonts; epdoc's code),
+remembered.
 
 Hashing every byte of the theme (its fonts are megabytes) took a good part of an up-to-date
 build and of each DOCX. The digest is kept, in this process and in the user cache, under the
@@ -16,11 +17,13 @@ from pathlib import Path
 _memo: dict[str, str] = {}
 
 
-def _listing(root: Path) -> list[tuple[str, int, int]]:
+def _listing(root: Path, suffixes) -> list[tuple[str, int, int]]:
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in files:
+            if suffixes and not name.endswith(suffixes):
+                continue
             path = os.path.join(folder, name)
             try:
                 st = os.stat(path)
@@ -38,11 +41,12 @@ def _hash(root: Path, listing) -> str:
     return h.hexdigest()[:16]
 
 
-def digest(root: Path) -> str:
-    """A hash of the names and contents of every file under `root` (__pycache__ aside)."""
+def digest(root: Path, suffixes: tuple[str, ...] = ()) -> str:
+    """A hash of the names and contents of every file under `root` (__pycache__ aside; only
+    names ending in one of `suffixes`, when given)."""
     from epdoc.pipeline.core import atomic, settings
 
-    listing = _listing(root)
+    listing = _listing(root, suffixes)
     key = hashlib.sha256(json.dumps([str(root), listing]).encode()).hexdigest()[:32]
     if key in _memo:
         return _memo[key]
