@@ -114,15 +114,15 @@ def run(args) -> int:
 
 def select(files, args) -> tuple[list[Path], dict]:
     """The proposals this run converts (--changed-since, --shard), and why."""
-    from epdoc.pipeline.batch.selection import (
-        changed_files,
-        parse_shard,
-        select_changed,
-        select_shard,
-    )
-
     selection = {"found": len(files), "changed_since": args.changed_since, "shard": args.shard}
     why = []
+    if args.changed_since or args.shard:  # git and the selection are imported only then
+        from epdoc.pipeline.batch.selection import (
+            changed_files,
+            parse_shard,
+            select_changed,
+            select_shard,
+        )
     if args.changed_since:
         changed = changed_files(args.changed_since)
         files = select_changed(files, changed, getattr(args, "process", None))
