@@ -243,7 +243,8 @@ def measure(name: str, folders, work: Path, jobs, skip_baseline: bool, repeat: i
                one_expected=converted == expected)
     print(f"  epdoc after one change: {seconds:.2f} s ({len(converted)} converted: "
           f"{changed.name} and the {len(linking)} linking to it"
-          f"{'' if converted == expected else f'; UNEXPECTED: {converted}'})", flush=True)
+          f"{'' if converted == expected else f'; UNEXPECTED: {shown(converted)}'})",
+          flush=True)
     return row
 
 
@@ -253,11 +254,12 @@ def measure_pdf(name: str, folders, work: Path, jobs, repeat: int, md_to_pdf) ->
     files = discover(folders)
     row: dict = {}
     for n in range(repeat):
-        seconds, code, pdfs = browser.run(md_to_pdf, folders, files, work / f"{name}-mdpdf-{n}")
+        seconds, again, pdfs = browser.run(md_to_pdf, folders, files, work / f"{name}-mdpdf-{n}")
         if not n:
             row["md_to_pdf_pages"] = pages(pdfs)
         print(f"  md-to-pdf, PDF only: {seconds:.2f} s ({len(pdfs)} of {len(files)} PDFs"
-              + (f", exit code {code})" if code else ")"), flush=True)
+              + (f"; {again} converted a second time, timed out)" if again else ")"),
+              flush=True)
         if seconds < row.get("md_to_pdf", 1e9):
             row.update(md_to_pdf=seconds, md_to_pdf_pdfs=len(pdfs))
         out = work / f"{name}-pdf-{n}"
@@ -333,7 +335,9 @@ def targets(rows, start: dict) -> list[dict]:
             ratio and ratio >= COLD_VS_BASELINE)
         ratio = base / r["warm"] if base else None
         add(f"{c}: warm vs baseline >= {WARM_VS_BASELINE:g}×", ratio,
-            f"{times(ratio)} ({base:.1f} s / {r['warm']:.2f} s)" if ratio else "not measured",
+            f"{times(ratio)} ({base:.1f} s / {r['warm']:.2f} s"
+            + (f", {r['warm_converted']} converted)" if r["warm_converted"] else ")")
+            if ratio else "not measured",
             ratio and ratio >= WARM_VS_BASELINE)
     for key, what in (("help", "epdoc --help"), ("lint", f"epdoc lint {start['lint_file']}")):
         add(f"{what} < {STARTUP:g} s", start[key], f"{start[key]:.3f} s", start[key] < STARTUP)
@@ -357,6 +361,11 @@ def summary(found) -> str:
     status = {True: "met", False: "NOT met", None: "-"}
     return "targets:\n" + "\n".join(f"  {t['target'].ljust(width)}  {t['figure']:<36}  "
                                      f"{status[t['met']]}" for t in found)
+
+
+def shown(names: list[str], most: int = 5) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most
+                                      else "")
 
 
 def table(rows) -> str:
