@@ -15,6 +15,7 @@ from epdoc.pipeline.core.errors import LimitError, PandocError
 from epdoc.pipeline.pandoc import server as pandoc_server
 
 READER = "gfm+sourcepos"
+READ_ARGS = ("--sandbox", "-f", READER, "-t", "json")  # markdown as pandoc's JSON AST
 DEFAULT_MEMORY = settings.PANDOC_MEMORY
 DEFAULT_TIMEOUT = settings.TIMEOUT
 
@@ -44,6 +45,17 @@ def start(memory: str = DEFAULT_MEMORY) -> None:
     imports what it needs, instead of after."""
     if pandoc_server.enabled():
         pandoc_server.start(executable(), memory)
+
+
+def read_ahead(text: str, memory: str = DEFAULT_MEMORY) -> None:
+    """Send `text` to the long-lived pandoc now, as read_markdown() will: pandoc parses it
+    while the caller imports what reads the answer, and read_markdown(text) takes it."""
+    if not pandoc_server.enabled():
+        return
+    req = pandoc_server.plan(executable(), list(READ_ARGS))
+    if req is not None:
+        srv = pandoc_server.server(executable(), memory, req.pop("syntaxes", None))
+        srv.send(req, text.encode("utf-8"))
 
 
 def run(args: list[str], data: bytes, path=None, *, memory: str = DEFAULT_MEMORY,
@@ -120,5 +132,5 @@ def _serve(req: dict, args, data: bytes, path, memory: str, timeout: float) -> b
 
 def read_markdown(text: str, path=None, **limits) -> dict:
     """Parse GitHub markdown once into pandoc's JSON AST, with source positions."""
-    out = run(["--sandbox", "-f", READER, "-t", "json"], text.encode("utf-8"), path, **limits)
+    out = run(list(READ_ARGS), text.encode("utf-8"), path, **limits)
     return json.loads(out)

@@ -145,6 +145,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.stderr = None
         self.lock = threading.Lock()
+        self.ahead: bytes | None = None  # a request written by send(), its reply not read
 
     def _start(self) -> None:
         self.stderr = tempfile.TemporaryFile()
@@ -154,6 +155,7 @@ class Server:
     def _discard(self) -> Crashed:
         """Kill the process (if still alive) and forget it; what it said, as an error."""
         proc, self.proc = self.proc, None
+        self.ahead = None
         try:
             proc.kill()
         except OSError:
@@ -232,20 +234,47 @@ class Server:
             self._fill(fd, body, deadline)
         return reply, bytes(body)
 
+    def _write(self, message: bytes) -> None:
+        if self.proc is not None and self.proc.poll() is not None:
+            self._discard()
+        if self.proc is None:
+            self._start()
+        self.stderr.seek(0)
+        self.stderr.truncate()
+        try:
+            self.proc.stdin.write(message)
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise self._discard() from None
+
+    def send(self, req: dict, data: bytes) -> None:
+        """Write a request now, without waiting: pandoc converts while the caller goes on
+        (importing what reads the answer), and the request() asking the same takes its
+        reply. One at a time; nothing happens when one is already waiting."""
+        with self.lock:
+            if self.ahead is not None:
+                return
+            message = _message(req, data)
+            try:
+                self._write(message)
+            except Crashed:
+                return  # the request() to come starts a new pandoc and says what failed
+            self.ahead = message
+
     def request(self, req: dict, data: bytes, timeout: float) -> bytes:
         with self.lock:
-            if self.proc is not None and self.proc.poll() is not None:
-                self._discard()
-            if self.proc is None:
-                self._start()
-            self.stderr.seek(0)
-            self.stderr.truncate()
-            header = json.dumps({**req, "len": len(data)}).encode() + b"\n"
-            try:
-                self.proc.stdin.write(header + data)
-                self.proc.stdin.flush()
-            except BrokenPipeError:
-                raise self._discard() from None
+            message = _message(req, data)
+            ahead, self.ahead = self.ahead, None
+            if ahead is not None and ahead != message:
+                try:  # a request sent ahead that nobody asked for: its reply is dropped
+                    self._reply(time.monotonic() + timeout)
+                except TimedOut:
+                    self._discard()
+                except Crashed:
+                    pass  # discarded already: _write() starts another
+                ahead = None
+            if ahead is None:
+                self._write(message)
             try:
                 reply, body = self._reply(time.monotonic() + timeout)
             except TimedOut:
@@ -256,6 +285,10 @@ class Server:
             if not body.endswith(b"\n") and _base(req["to"]) not in BINARY:
                 body += b"\n"  # as the pandoc command writes text
             return body
+
+
+def _message(req: dict, data: bytes) -> bytes:
+    return json.dumps({**req, "len": len(data)}).encode() + b"\n" + data
 
 
 _servers: dict[tuple[int, str, str], Server] = {}

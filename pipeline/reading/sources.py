@@ -214,3 +214,20 @@ def _spelled_at(text: str, char: str, line: int | None) -> int | None:
         start += 1
     m = re.compile("|".join(forms)).search(text, start)
     return text.count("\n", 0, m.start()) + 1 if m else line
+
+
+def read_ahead(path: Path, options) -> None:
+    """Send a proposal to the long-lived pandoc before the code that loads it is imported
+    (reading/document.py `load()` then finds pandoc's answer waiting): the text load() sends,
+    after the same checks; nothing is sent when any of them fails (load() reports it)."""
+    from epdoc.pipeline.pandoc import runner as pandoc
+    from epdoc.pipeline.reading import depth
+
+    try:
+        text = read_source(path, options.max_input_bytes)
+        max_depth = getattr(options, "max_depth", depth.DEFAULT_MAX_DEPTH)
+        depth.check_source(text, max_depth, path)
+        depth.check_front_matter(text, options.max_input_bytes, max_depth, path)
+    except Exception:  # noqa: BLE001 - load() reads it again and says what is wrong
+        return
+    pandoc.read_ahead(text, options.pandoc_memory)

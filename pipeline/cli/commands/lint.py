@@ -58,6 +58,9 @@ def run(args) -> int:
     config = linter.load_file(args.config) if args.config else None
     files = sources(args.paths, getattr(args, "process", None))
     check_process(args, files)
+    from epdoc.pipeline.reading.sources import read_ahead
+
+    read_ahead(files[0], options)  # and parses the first proposal meanwhile
     report = linter.lint(files, options, config=config)
     if args.changed_since:
         from epdoc.pipeline.batch.selection import changed_files, select_changed
