@@ -10,13 +10,14 @@ the file and line.
 import panflute as pf
 
 from epdoc.pipeline.core import context
-from epdoc.pipeline.math import tex
 
 CODE = "math-invalid"
 SHOWN = 60  # characters of a formula quoted in a warning
 
 
-def _formula(elem) -> tex.Formula:
+def _formula(elem):
+    from epdoc.pipeline.math import tex  # only for a proposal with formulas: start-up stays light
+
     return tex.Formula(elem.text, elem.format == "DisplayMath")
 
 
@@ -41,7 +42,11 @@ def prepare(doc):
     found = []
     doc.walk(lambda e, _d: found.append(_formula(e)) if isinstance(e, pf.Math) else None)
     ctx = context.of(doc)
-    doc.formulas = tex.translate(found, ctx.source, ctx.options.pandoc_limits) if found else {}
+    doc.formulas = {}
+    if found:
+        from epdoc.pipeline.math import tex  # see _formula()
+
+        doc.formulas = tex.translate(found, ctx.source, ctx.options.pandoc_limits)
 
 
 def _alone(elem) -> bool:

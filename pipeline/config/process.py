@@ -466,6 +466,8 @@ def sniff(path) -> Process:
         return sniff(found) if found else builtin("generic")
     folder = path.parent
     for name in BUILTIN:
+        if _builtin_table(name).get("layout", "file") != "folder":
+            continue  # a file process: not built only to be passed over
         p = builtin(name)
         if p.layout == "folder" and path.name.lower() in {n.lower() for n in p.entry_names} \
                 and any((folder / s).is_file() for s in p.sidecars):
