@@ -14,8 +14,8 @@ import functools
 import panflute as pf
 
 from epdoc.pipeline.config import pagebox
-from epdoc.pipeline.config.fonts import advances
 from epdoc.pipeline.config import theme as themes
+from epdoc.pipeline.config.fonts import advances
 
 # lengths in ems of the body text, measured with the theme's body font
 CELL_PAD = 1.4  # cell padding (6 pt each side at 10 pt) and border, per column
