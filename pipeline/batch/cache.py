@@ -38,6 +38,7 @@ from epdoc.pipeline.core.errors import OutputError
 from epdoc.pipeline.reading.sources import readable
 
 FORMAT = 2  # 2: paths relative to the cache folder
+MEMOS = "memos"  # what an up-to-date build would derive again (config/folders.py)
 DEFAULT_NAME = settings.CACHE_NAME
 # Options that change how a build runs, not what it writes.
 NOT_IN_KEY = {"outdir", "jobs", "timeout", "cache", "cache_dir", "theme", "lock_timeout"}
@@ -112,7 +113,7 @@ def html_refs(html: Path) -> list[Path]:
     return sorted(found)
 
 
-def _code_digest() -> str:
+def _code_digest(also: Path | None = None) -> str:
     """A hash of epdoc's own code (filters, pipeline), so a changed epdoc never reuses
     outputs of the old one, even at the same version number. Remembered (config/folders.py)
     while no file changes."""
@@ -121,7 +122,7 @@ def _code_digest() -> str:
     parts = [__version__]
     for pkg in ("epdoc.pipeline", "epdoc.filters"):  # found, not imported: start-up stays light
         root = Path(importlib.util.find_spec(pkg).origin).parent
-        parts.append(folders.digest(root, CODE_SUFFIXES))
+        parts.append(folders.digest(root, CODE_SUFFIXES, also))
     return sha256_bytes("\n".join(parts).encode())
 
 
@@ -153,21 +154,30 @@ def _installed() -> str:
     return sha256_bytes("\n".join(parts).encode())
 
 
-def environment() -> dict:
-    """The versions of pandoc and of the libraries that write the outputs, remembered in
-    the user cache for as long as nothing is installed: an up-to-date build then starts
-    neither pandoc nor importlib.metadata."""
-    memo = settings.user_cache() / "environment.json"
+def environment(also: Path | None = None) -> dict:
+    """The versions of pandoc and of the libraries that write the outputs, remembered (in
+    the user cache, and in `also`: the build cache) for as long as nothing is installed: an
+    up-to-date build then starts neither pandoc nor importlib.metadata."""
+    from epdoc.pipeline.config import folders
+
     signature = _installed()
-    try:
-        data = json.loads(memo.read_text(encoding="utf-8"))
-        if data.get("signature") == signature:
-            return data["versions"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    versions = {"pandoc": pandoc_version(), "libraries": _library_versions()}
-    with contextlib.suppress(OSError):
-        atomic.write_text(memo, json.dumps({"signature": signature, "versions": versions}))
+    memos = [folder / "environment.json" for folder in folders.memo_folders(also)]
+    versions = None
+    for memo in memos:
+        try:
+            data = json.loads(memo.read_text(encoding="utf-8"))
+            if data.get("signature") == signature:
+                versions = data["versions"]
+                break
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    if versions is None:
+        versions = {"pandoc": pandoc_version(), "libraries": _library_versions()}
+    text = json.dumps({"signature": signature, "versions": versions})
+    for memo in memos:
+        with contextlib.suppress(OSError):
+            if not memo.is_file() or memo.read_text(encoding="utf-8") != text:
+                atomic.write_text(memo, text)
     return versions
 
 
@@ -274,8 +284,8 @@ class Cache:
         env = {
             "format": FORMAT,
             "epdoc": __version__,
-            "code": _code_digest(),
-            **environment(),  # pandoc and libraries
+            "code": _code_digest(self.root / MEMOS),
+            **environment(self.root / MEMOS),  # pandoc and libraries
             "python": sys.version.split()[0],
             "theme": theme_digest,
             "options": options_digest(options),

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from epdoc.pipeline import lint
 from epdoc.pipeline.batch import ahead
-from epdoc.pipeline.batch.cache import Cache, html_refs
-from epdoc.pipeline.config import layout
+from epdoc.pipeline.batch.cache import MEMOS, Cache, html_refs
+from epdoc.pipeline.config import folders, layout
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.convert.result import Result
 from epdoc.pipeline.core import names, settings
@@ -167,7 +167,8 @@ def build(sources, options: Options, on_result=None, on_tick=None,
             # rendered diagrams live in the build cache too: CI keeps them with it
             options = options.with_(extra={**options.extra,
                                            "diagram_cache": str(root / "diagrams")})
-        cache = Cache(root, options, themes.load(options.theme).digest)
+        theme = themes.load(options.theme).root  # its digest remembered with the cache too
+        cache = Cache(root, options, folders.digest(theme, also=root / MEMOS))
     keys: dict[int, str | None] = {}
     cache_root = Path(options.cache_dir or Cache.default_root(options))
     before = written(Path(options.outdir), cache_root)

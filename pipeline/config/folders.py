@@ -41,26 +41,42 @@ def _hash(root: Path, listing) -> str:
     return h.hexdigest()[:16]
 
 
-def digest(root: Path, suffixes: tuple[str, ...] = ()) -> str:
+def _read(memos: list[Path], name: str) -> str | None:
+    for folder in memos:
+        try:
+            found = (folder / name).read_text().strip()
+        except OSError:
+            continue
+        if len(found) == 16:
+            return found
+    return None
+
+
+def memo_folders(also: Path | None = None) -> list[Path]:
+    """Where memos are kept: the user cache, and `also` (the build cache folder, which CI
+    keeps between runs when it keeps no user cache)."""
+    from epdoc.pipeline.core import settings
+
+    return [settings.user_cache(), *([Path(also)] if also else [])]
+
+
+def digest(root: Path, suffixes: tuple[str, ...] = (), also: Path | None = None) -> str:
     """A hash of the names and contents of every file under `root` (__pycache__ aside; only
-    names ending in one of `suffixes`, when given)."""
-    from epdoc.pipeline.core import atomic, settings
+    names ending in one of `suffixes`, when given). `also`: a second folder for the memo."""
+    from epdoc.pipeline.core import atomic
 
     listing = _listing(root, suffixes)
     key = hashlib.sha256(json.dumps([str(root), listing]).encode()).hexdigest()[:32]
-    if key in _memo:
-        return _memo[key]
-    memo = settings.user_cache() / f"folder-{key}.digest"
-    try:
-        found = memo.read_text().strip()
-        if len(found) == 16:
-            _memo[key] = found
-            return found
-    except OSError:
-        pass
-    value = _memo[key] = _hash(root, listing)
-    try:
-        atomic.write_text(memo, value)
-    except OSError:
-        pass  # no room for the memo: hashed again next time
+    name = f"folder-{key}.digest"
+    memos = memo_folders(also)
+    value = _memo.get(key) or _read(memos, name)
+    if value is None:
+        value = _hash(root, listing)
+    _memo[key] = value
+    for folder in memos:
+        if not (folder / name).is_file():
+            try:
+                atomic.write_text(folder / name, value)
+            except OSError:
+                pass  # no room for the memo: hashed again next time
     return value
