@@ -357,10 +357,11 @@ def targets(rows, start: dict) -> list[dict]:
 
 
 def summary(found) -> str:
-    width = max(len(t["target"]) for t in found)
+    width, figure = (max(len(t[key]) for t in found) for key in ("target", "figure"))
     status = {True: "met", False: "NOT met", None: "-"}
-    return "targets:\n" + "\n".join(f"  {t['target'].ljust(width)}  {t['figure']:<36}  "
-                                     f"{status[t['met']]}" for t in found)
+    return "targets:\n" + "\n".join(f"  {t['target'].ljust(width)}  "
+                                     f"{t['figure'].ljust(figure)}  {status[t['met']]}"
+                                     for t in found)
 
 
 def shown(names: list[str], most: int = 5) -> str:
