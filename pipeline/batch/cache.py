@@ -138,20 +138,14 @@ def _library_versions() -> dict[str, str]:
     return out
 
 
-def _installed() -> str:
+def _installed() -> list:
     """What changes when a package is installed, removed or upgraded: the folders on
     sys.path (a package's .dist-info folder comes and goes in one of them), and pandoc."""
+    from epdoc.pipeline.core.memo import stamp
     from epdoc.pipeline.pandoc import runner as pandoc
 
-    parts = [sys.version]
     folders = [p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))]
-    for entry in [*folders, pandoc.executable()]:
-        try:
-            st = os.stat(entry)
-            parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{entry}:-")
-    return sha256_bytes("\n".join(parts).encode())
+    return [sys.version, *(stamp(entry) for entry in [*folders, pandoc.executable()])]
 
 
 def environment(also: Path | None = None) -> dict:
@@ -159,26 +153,13 @@ def environment(also: Path | None = None) -> dict:
     the user cache, and in `also`: the build cache) for as long as nothing is installed: an
     up-to-date build then starts neither pandoc nor importlib.metadata."""
     from epdoc.pipeline.config import folders
+    from epdoc.pipeline.core import memo
 
-    signature = _installed()
-    memos = [folder / "environment.json" for folder in folders.memo_folders(also)]
-    versions = None
-    for memo in memos:
-        try:
-            data = json.loads(memo.read_text(encoding="utf-8"))
-            if data.get("signature") == signature:
-                versions = data["versions"]
-                break
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    if versions is None:
-        versions = {"pandoc": pandoc_version(), "libraries": _library_versions()}
-    text = json.dumps({"signature": signature, "versions": versions})
-    for memo in memos:
-        with contextlib.suppress(OSError):
-            if not memo.is_file() or memo.read_text(encoding="utf-8") != text:
-                atomic.write_text(memo, text)
-    return versions
+    return memo.remembered(
+        "environment.json", _installed(),
+        lambda: {"pandoc": pandoc_version(), "libraries": _library_versions()},
+        folders=folders.memo_folders(also),
+        valid=lambda v: isinstance(v, dict) and isinstance(v.get("pandoc"), str))
 
 
 def _try_lock(f, fcntl) -> bool:

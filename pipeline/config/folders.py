@@ -10,11 +10,10 @@ soon as any file is added, removed or changed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
-_memo: dict[str, str] = {}
+_memo: dict[tuple, str] = {}
 
 
 def _listing(root: Path, suffixes) -> list[tuple[str, int, int]]:
@@ -41,42 +40,22 @@ def _hash(root: Path, listing) -> str:
     return h.hexdigest()[:16]
 
 
-def _read(memos: list[Path], name: str) -> str | None:
-    for folder in memos:
-        try:
-            found = (folder / name).read_text().strip()
-        except OSError:
-            continue
-        if len(found) == 16:
-            return found
-    return None
-
-
 def memo_folders(also: Path | None = None) -> list[Path]:
-    """Where memos are kept: the user cache, and `also` (the build cache folder, which CI
+    """Besides the user cache, where memos are kept: `also` (the build cache folder, which CI
     keeps between runs when it keeps no user cache)."""
-    from epdoc.pipeline.core import settings
-
-    return [settings.user_cache(), *([Path(also)] if also else [])]
+    return [Path(also)] if also else []
 
 
 def digest(root: Path, suffixes: tuple[str, ...] = (), also: Path | None = None) -> str:
     """A hash of the names and contents of every file under `root` (__pycache__ aside; only
     names ending in one of `suffixes`, when given). `also`: a second folder for the memo."""
-    from epdoc.pipeline.core import atomic
+    from epdoc.pipeline.core import memo
 
     listing = _listing(root, suffixes)
-    key = hashlib.sha256(json.dumps([str(root), listing]).encode()).hexdigest()[:32]
-    name = f"folder-{key}.digest"
-    memos = memo_folders(also)
-    value = _memo.get(key) or _read(memos, name)
-    if value is None:
-        value = _hash(root, listing)
-    _memo[key] = value
-    for folder in memos:
-        if not (folder / name).is_file():
-            try:
-                atomic.write_text(folder / name, value)
-            except OSError:
-                pass  # no room for the memo: hashed again next time
-    return value
+    key = [str(root), listing]
+    name = memo.name_for(key)
+    if (name, also) not in _memo:
+        _memo[name, also] = memo.remembered(
+            f"folder-{name}.json", key, lambda: _hash(root, listing), folders=memo_folders(also),
+            valid=lambda v: isinstance(v, str) and len(v) == 16)
+    return _memo[name, also]

@@ -59,69 +59,52 @@ def _ranges(codes: set[int]) -> list[list[int]]:
     return out
 
 
-@functools.cache
-def _coverage(key: tuple) -> frozenset[int]:
-    import hashlib
-    import json
-
-    from epdoc.pipeline.core import atomic, settings
-
-    name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-    cached = settings.user_cache() / f"glyphs-{name}.json"
-    try:
-        ranges = json.loads(cached.read_text())
-        return frozenset(c for a, b in ranges for c in range(a, b + 1))
-    except (OSError, ValueError, TypeError):
-        pass
+def _read_coverage(paths) -> list[list[int]]:
     from fontTools.ttLib import TTFont
 
     codes: set[int] = set()
-    for path, _size, _mtime in key:
+    for path in paths:
         codes |= set(TTFont(path, lazy=True).getBestCmap())
-    try:
-        atomic.write_text(cached, json.dumps(_ranges(codes)))
-    except OSError:
-        pass  # no room for the cache: computed again next time
-    return frozenset(codes)
+    return _ranges(codes)
+
+
+@functools.cache
+def _coverage(key: tuple) -> frozenset[int]:
+    from epdoc.pipeline.core import memo
+
+    ranges = memo.remembered(f"glyphs-{memo.name_for(key)}.json", key,
+                             lambda: _read_coverage([p for p, _s, _m in key]))
+    return frozenset(c for a, b in ranges for c in range(a, b + 1))
 
 
 def coverage(paths) -> frozenset[int]:
-    """Every character some font in `paths` has a glyph for (cached on disk per font set)."""
-    key = []
-    for p in sorted({Path(p) for p in paths}):
-        st = p.stat()
-        key.append((str(p), st.st_size, st.st_mtime_ns))
-    return _coverage(tuple(key))
+    """Every character some font in `paths` has a glyph for (remembered per font set)."""
+    from epdoc.pipeline.core.memo import stamp
+
+    return _coverage(tuple(tuple(stamp(p)) for p in sorted({Path(p) for p in paths})))
+
+
+def _read_advances(path: str) -> dict[str, float]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    per_em = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    return {str(code): metrics[name][0] / per_em for code, name in font.getBestCmap().items()}
 
 
 @functools.cache
 def _advances(key: tuple) -> dict[int, float]:
-    import hashlib
-    import json
+    from epdoc.pipeline.core import memo
 
-    from epdoc.pipeline.core import atomic, settings
-
-    name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-    cached = settings.user_cache() / f"advances-{name}.json"
-    try:
-        return {int(c): w for c, w in json.loads(cached.read_text()).items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(key[0], lazy=True)
-    per_em = font["head"].unitsPerEm
-    metrics = font["hmtx"].metrics
-    out = {code: metrics[name][0] / per_em for code, name in font.getBestCmap().items()}
-    try:
-        atomic.write_text(cached, json.dumps(out))
-    except OSError:
-        pass  # no room for the cache: computed again next time
-    return out
+    found = memo.remembered(f"advances-{memo.name_for(key)}.json", key,
+                            lambda: _read_advances(key[0]))
+    return {int(c): w for c, w in found.items()}
 
 
 def advances(path) -> dict[int, float]:
-    """Each character's advance in ems in the font at `path` (cached on disk per font file:
+    """Each character's advance in ems in the font at `path` (remembered per font file:
     reading a font's metrics is most of what a quick lint would spend)."""
-    st = Path(path).stat()
-    return _advances((str(path), st.st_size, st.st_mtime_ns))
+    from epdoc.pipeline.core.memo import stamp
+
+    return _advances(tuple(stamp(path)))

@@ -8,7 +8,6 @@ without `[tool.epdoc]` is skipped.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,29 +39,13 @@ def _plain(value) -> bool:
 
 def remembered(path: Path, parse) -> dict:
     """`parse(path)` for a TOML file epdoc reads on every run (a built-in process, the
-    theme's tokens), remembered in the user cache as JSON while the file keeps its size and
-    modification time: a quick command then does not import and run a TOML parser."""
-    import hashlib
+    theme's tokens), remembered while the file keeps its size and modification time: a
+    quick command then does not import and run a TOML parser."""
+    from epdoc.pipeline.core import memo
 
-    from epdoc.pipeline.core import atomic, settings
-
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-    cached = settings.user_cache() / f"toml-{name}.json"
-    try:
-        memo = json.loads(cached.read_text(encoding="utf-8"))
-        if memo["key"] == list(key) and isinstance(memo["table"], dict):
-            return memo["table"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    table = parse(path)
-    if _plain(table):
-        try:
-            atomic.write_text(cached, json.dumps({"key": key, "table": table}))
-        except OSError:
-            pass  # no room for the cache: parsed again next time
-    return table
+    key = memo.stamp(path)
+    return memo.remembered(f"toml-{memo.name_for(key)}.json", key, lambda: parse(path),
+                           valid=lambda v: isinstance(v, dict), keep=_plain)
 
 
 @functools.lru_cache(maxsize=64)

@@ -11,9 +11,6 @@ file system."""
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
-from epdoc.pipeline.core import atomic, settings
+from epdoc.pipeline.core import memo
 from epdoc.pipeline.core import paths as proposalpath
 from epdoc.pipeline.lint.codes import Finding
 from epdoc.pipeline.pandoc import runner as pandoc
@@ -65,53 +62,29 @@ class Anchors:
         if key not in self._known:
             try:
                 text = read_source(key)
-                memo = _memo(text)
-                ids = _remembered(memo)
-                if ids is None:
-                    ast = pandoc.read_markdown(text, key)
-                    anchors.github_ids(ast)
+                depends = _memo_key(text)
+                self._known[key] = set(memo.remembered(
+                    f"anchors/{memo.name_for(depends)}.json", depends,
+                    lambda: sorted(_read_anchors(text, key)),
+                    valid=lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)))
             except Exception:  # noqa: BLE001 - an unreadable target is not this file's fault
                 self._known[key] = None
-            else:
-                if ids is None:
-                    ids = set()
-                    _headers(ast.get("blocks", []), ids)
-                    ids |= html_ids(text)
-                    _remember(memo, ids)
-                self._known[key] = ids
         return self._known[key]
 
 
-def _memo(text: str) -> Path:
-    """Where the anchors of a linked file with this text are remembered (user cache): by the
-    text, the pandoc that reads it and the code that makes them (each file's size and
-    mtime), so that a lint does not parse the files its proposal links to every time."""
-    parts = [text]
-    for f in (pandoc.executable(), anchors.__file__, __file__):
-        try:
-            st = os.stat(f)
-            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{f}:-")
-    name = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-    return settings.user_cache() / "anchors" / f"{name[:32]}.json"
+def _read_anchors(text: str, path: Path) -> set[str]:
+    ast = pandoc.read_markdown(text, path)
+    anchors.github_ids(ast)
+    ids: set[str] = set()
+    _headers(ast.get("blocks", []), ids)
+    return ids | html_ids(text)
 
 
-def _remembered(memo: Path) -> set[str] | None:
-    try:
-        ids = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return None
-    return set(ids)
-
-
-def _remember(memo: Path, ids: set[str]) -> None:
-    try:
-        atomic.write_text(memo, json.dumps(sorted(ids)))
-    except OSError:
-        pass  # no room for the cache: parsed again next time
+def _memo_key(text: str) -> list:
+    """What a linked file's anchors depend on: its text, the pandoc that reads it and the
+    code that makes them, so that a lint does not parse the files its proposal links to
+    every time."""
+    return [text, *(memo.stamp(f) for f in (pandoc.executable(), anchors.__file__, __file__))]
 
 
 def _headers(node, ids: set[str]) -> None:

@@ -17,7 +17,6 @@ import base64
 import hashlib
 import html
 import io
-import json
 import os
 import posixpath
 import re
@@ -26,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 
-from epdoc.pipeline.core import atomic, settings
 from epdoc.pipeline.core import paths as proposalpath
+from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import EpdocError, InputError, LimitError, OutputError
 from epdoc.pipeline.core.options import Options
 from epdoc.pipeline.safety import css
@@ -285,26 +284,19 @@ def _read_header(data: bytes) -> dict:
 
 
 def _header(data: bytes, digest: bytes) -> dict:
-    """`_read_header(data)`, remembered in the user cache by the bytes' digest for this
-    version of Pillow (with Pillow's own pixel limit): a lint of a proposal whose pictures
-    were read before imports no Pillow."""
+    """`_read_header(data)`, remembered by the bytes' digest for this version of Pillow
+    (with Pillow's own pixel limit): a lint of a proposal whose pictures were read before
+    imports no Pillow."""
     from PIL import __version__ as pillow  # Pillow's package only: light
 
-    cached = settings.user_cache() / "pictures" / f"{digest.hex()[:32]}.json"
-    try:
-        memo = json.loads(cached.read_text(encoding="utf-8"))
-        if memo["digest"] == digest.hex() and memo["pillow"] == pillow \
-                and isinstance(memo["default"], int):
-            return memo
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    header = _read_header(data)
-    header.update(digest=digest.hex(), pillow=pillow, default=_pillow_max_pixels[0])
-    try:
-        atomic.write_text(cached, json.dumps(header))
-    except OSError:
-        pass  # no room for the cache: read again next time
-    return header
+    from epdoc.pipeline.core import memo
+
+    def read() -> dict:
+        return {**_read_header(data), "default": _pillow_max_pixels[0]}
+
+    return memo.remembered(f"pictures/{digest.hex()[:32]}.json", [digest.hex(), pillow], read,
+                           valid=lambda v: isinstance(v, dict)
+                           and isinstance(v.get("default"), int))
 
 
 def _vet(data: bytes, limits, digest: bytes) -> Picture:
