@@ -17,10 +17,10 @@ HEAVY = ("weasyprint", "panflute", "epdoc.filters", "epdoc.pipeline.render", "ya
          "epdoc.pipeline.batch.pool")
 
 
-def _imported(args, env) -> set[str]:
-    """The modules a command imports (python -X importtime), and its output."""
+def _imported(args, env, cwd) -> set[str]:
+    """The modules a command imports (python -X importtime)."""
     proc = subprocess.run([sys.executable, "-X", "importtime", *EPDOC[1:], *args], env=env,
-                          capture_output=True, text=True, timeout=600)
+                          cwd=cwd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     names = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
              if line.startswith("import time:")}
@@ -32,14 +32,14 @@ def test_an_up_to_date_build_imports_no_writer_and_starts_no_pandoc(tmp_path):
     shutil.copytree(EXAMPLES, src)
     env = {**os.environ, "EPDOC_CACHE": str(tmp_path / "user")}
     env.pop("GITHUB_ACTIONS", None)
-    args = ["build", str(src), "-o", str(tmp_path / "out"), "-q",
-            "--report", str(tmp_path / "report.json")]
-    first = subprocess.run([*EPDOC, *args], env=env, capture_output=True, text=True,
-                           timeout=600)
+    args = ["build", "proposals", "-o", "build", "-q", "--report", "report.json"]  # as users
+    first = subprocess.run([*EPDOC, *args], env=env, cwd=tmp_path, capture_output=True,
+                           text=True, timeout=600)
     assert first.returncode == 0, first.stderr[-2000:]
     # CI may keep the output folder (and its build cache) but no user cache: the memos the
     # up-to-date check needs are kept in the build cache too
-    names = _imported(args, {**env, "EPDOC_CACHE": str(tmp_path / "a-fresh-user-cache")})
+    names = _imported(args, {**env, "EPDOC_CACHE": str(tmp_path / "a-fresh-user-cache")},
+                      tmp_path)
     import json
 
     report = json.loads((tmp_path / "report.json").read_text())
@@ -49,8 +49,8 @@ def test_an_up_to_date_build_imports_no_writer_and_starts_no_pandoc(tmp_path):
     # one changed proposal is converted again: the memos missed nothing
     changed = next(src.glob("EP-010*.md"))
     changed.write_text(changed.read_text() + "\nOne more sentence.\n")
-    again = subprocess.run([*EPDOC, *args], env=env, capture_output=True, text=True,
-                           timeout=600)
+    again = subprocess.run([*EPDOC, *args], env=env, cwd=tmp_path, capture_output=True,
+                           text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-2000:]
     report = json.loads((tmp_path / "report.json").read_text())
     converted = [d["source"] for d in report["documents"] if d["status"] == "converted"]
