@@ -20,10 +20,10 @@ from epdoc.pipeline.render.html import fixups, page
 from epdoc.pipeline.render.pdf import code as printcode
 from epdoc.pipeline.render.pdf import css as printcss
 from epdoc.pipeline.render.pdf import diagrams as pdf_diagrams
+from epdoc.pipeline.render.pdf import htmlparse, pdfa, repaginate  # noqa: F401  (on import)
 from epdoc.pipeline.render.pdf import layout as pdf_layout
 from epdoc.pipeline.render.pdf import lines as pdf_lines
 from epdoc.pipeline.render.pdf import math as pdf_math
-from epdoc.pipeline.render.pdf import pdfa, repaginate  # noqa: F401  (repaginate: on import)
 from epdoc.pipeline.safety.fetcher import SafeFetcher
 
 NO_FONTS = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
