@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from epdoc.pipeline.cli.arguments import add_paths, add_process, check_process, sources
@@ -62,6 +63,7 @@ def run(args) -> int:
 
     read_ahead(files[0], options)  # and parses the first proposal meanwhile
     report = linter.lint(files, options, config=config)
+    gc.freeze()  # what is left lives until exit: Python's last collection need not go over it
     if args.changed_since:
         from epdoc.pipeline.batch.selection import changed_files, select_changed
 
