@@ -51,6 +51,8 @@ def remembered(name: str, key, compute, *, folders=(), valid=lambda _v: True,
         value = compute()
         if not keep(value):
             return value
+    elif len(places) == 1:
+        return value  # kept already: no need to write it out again to compare
     text = json.dumps({"key": key, "value": value})
     for place in places:
         try:
