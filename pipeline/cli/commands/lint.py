@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    # at exit, what is left is frozen: Python's last collection need not go over it (20 ms
+    # of a quick lint); registered once, and only exit is affected (tests call run() often)
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     from epdoc.pipeline import lint as linter
     from epdoc.pipeline.lint import output
 
@@ -63,7 +68,6 @@ def run(args) -> int:
 
     read_ahead(files[0], options)  # and parses the first proposal meanwhile
     report = linter.lint(files, options, config=config)
-    gc.freeze()  # what is left lives until exit: Python's last collection need not go over it
     if args.changed_since:
         from epdoc.pipeline.batch.selection import changed_files, select_changed
 
