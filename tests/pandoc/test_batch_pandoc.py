@@ -87,3 +87,14 @@ def test_code_in_the_themes_own_syntaxes_is_highlighted_as_by_the_command(monkey
     assert b'class="sourceCode prometheus"' in served and b'<span class="fu">up</span>' in served
     monkeypatch.setenv("EPDOC_PANDOC_SERVER", "0")
     assert served == pandoc.run(args, ast.encode())
+
+
+def test_at_exit_the_server_is_ended_and_collected_without_waiting_for_it():
+    pandoc.start()
+    pandoc.read_ahead("# sent, never asked for\n")
+    srv = pandoc_server.server(pandoc.executable(), pandoc.DEFAULT_MEMORY)
+    proc = srv.proc
+    pandoc_server.close_all()  # what atexit runs
+    assert srv.proc is None and proc.returncode is not None  # killed and reaped: no zombie
+    pandoc_server.close_all()  # twice is harmless
+    assert pandoc.read_markdown("# a new one when asked\n")["blocks"]
