@@ -246,6 +246,10 @@ def _ref(a: Approval) -> list:
     return out
 
 
+ANCHOR = "approvals"  # the block's identifier, unless the proposal uses it (then ep-approvals)
+CLASS = "ep-approvals"
+
+
 def block(approvals: list[Approval]) -> pf.Div:
     """The approvals as a table: Name, Role, Date, and Commit / PR and Stage when any has
     one."""
@@ -264,8 +268,15 @@ def block(approvals: list[Approval]) -> pf.Div:
                           for a in approvals])
     width = 1.0 / len(columns)
     table = pf.Table(body, head=head, colspec=[("AlignLeft", width)] * len(columns))
-    return pf.Div(pf.Para(pf.Strong(pf.Str("Approvals"))), table, identifier="approvals",
-                  classes=["ep-approvals"])
+    return pf.Div(pf.Para(pf.Strong(pf.Str("Approvals"))), table, identifier=ANCHOR,
+                  classes=[CLASS])
+
+
+def _taken(doc, name: str) -> bool:
+    """Whether an element of the proposal already has the identifier `name`."""
+    found = []
+    doc.walk(lambda e, _d: found.append(e) if getattr(e, "identifier", None) == name else None)
+    return bool(found)
 
 
 def prepare(doc):
@@ -282,7 +293,10 @@ def prepare(doc):
         if isinstance(b, pf.Div) and b.identifier == "metadata":
             at = i + 1
             break
-    doc.content.insert(at, block(approvals))
+    table = block(approvals)
+    if _taken(doc, ANCHOR):  # the proposal's own "## Approvals" keeps its anchor
+        table.identifier = f"ep-{ANCHOR}"
+    doc.content.insert(at, table)
 
 
 def main(doc=None):

@@ -83,7 +83,8 @@ def prepare(doc):
                  identifier="toc", classes=["toc"])
     at = 0
     for i, block in enumerate(doc.content[:3]):
-        if isinstance(block, pf.Div) and block.identifier in ("metadata", "approvals"):
+        if isinstance(block, pf.Div) and (block.identifier == "metadata"
+                                          or "ep-approvals" in block.classes):
             at = i + 1  # after the metadata table and the approvals, when there are some
     doc.content.insert(at, toc)
 

@@ -10,7 +10,7 @@ import panflute as pf
 
 from epdoc.pipeline.lint.codes import Finding
 from epdoc.pipeline.lint.config import Config
-from epdoc.pipeline.lint.view import GENERATED_IDS
+from epdoc.pipeline.lint.view import generated
 
 # bracketed words (not "[beta]"), EP-XXX
 TITLE_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]*\s[^\]\n]*\]|\bEP-X{2,}\b|\bX{3,}\b")
@@ -76,7 +76,7 @@ def _title(view) -> Iterator[Finding]:
 
 def _walk(blocks, view) -> Iterator[Finding]:
     for block in blocks:
-        if isinstance(block, pf.Div) and block.identifier in GENERATED_IDS:
+        if generated(block):
             continue
         line, col = view.where(block)
         if isinstance(block, (pf.Para, pf.Plain, pf.Header)):

@@ -13,6 +13,13 @@ from epdoc.pipeline.reading.anchors import SUFFIX_RE, slug
 
 FRONT_KEY_RE = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']+'|\"[^\"]+\")\s*:(\s|$)")
 GENERATED_IDS = ("metadata", "approvals", "toc")  # Divs the filters insert
+GENERATED_CLASSES = ("ep-approvals",)  # ... also known by class (its id yields to the author's)
+
+
+def generated(block) -> bool:
+    """Whether a top-level block is one the filters inserted (metadata, approvals, contents)."""
+    return isinstance(block, pf.Div) and (block.identifier in GENERATED_IDS or any(
+        c in block.classes for c in GENERATED_CLASSES))
 
 
 def id_text(inlines) -> str:
@@ -155,7 +162,7 @@ class View:
     def body_blocks(self):
         """Top-level blocks written by the author (not the generated table and contents)."""
         for block in self.doc.content:
-            if isinstance(block, pf.Div) and block.identifier in GENERATED_IDS:
+            if generated(block):
                 continue
             yield block
 

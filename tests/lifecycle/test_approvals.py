@@ -28,6 +28,7 @@ def built(tmp_path_factory):
     repo = make_repo(tmp_path_factory.mktemp("approvals"))
     proc = run_epdoc("build", *SOURCES, "--to", "html,pdf,docx", "-o", "build", cwd=repo)
     assert proc.returncode == 0, proc.stderr
+    assert "defined twice" not in proc.stderr  # EP-002's "## Approvals" and the block
     return repo / "build"
 
 
@@ -59,17 +60,23 @@ def test_the_record_carries_approvals_from_each_place():
 
 def _html_block(path):
     tree = lxml_html.parse(str(path))
-    blocks = tree.xpath("//main//div[@id='metadata' or @id='approvals' or @id='toc']")
+    blocks = tree.xpath("//main//div[@id='metadata' or contains(@class, 'ep-approvals') "
+                        "or @id='toc']")
     rows = [[" ".join(c.text_content().split()) for c in tr.xpath("./th|./td")]
-            for tr in tree.xpath("//div[@id='approvals']//tr")]
+            for tr in tree.xpath("//div[contains(@class, 'ep-approvals')]//tr")]
     return [b.get("id") for b in blocks], rows, tree
 
 
 def test_html_shows_the_block_after_the_metadata_table(built):
     order, rows, tree = _html_block(built / "EP-002-bullets.html")
-    assert order[:2] == ["metadata", "approvals"]
+    # the proposal's own "## Approvals" keeps its anchor; the block takes ep-approvals
+    assert order[:2] == ["metadata", "ep-approvals"]
+    assert tree.xpath("//h2[@id='approvals']/text()") == ["Approvals"]
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))
     assert rows == TABLE
     order, rows, tree = _html_block(built / "EP-003-front-matter.html")
+    assert order[:2] == ["metadata", "approvals"]
     assert rows[1:] == [["Barbara Liskov", "approver", "2024-05-01", "0123456789ab"],
                         ["Ken Thompson", "security", "2024-05-02", "#7"]]
     assert tree.xpath("//div[@id='approvals']//a/@href") == ["https://example.org/pulls/7"]
