@@ -25,6 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from epdoc.pipeline.config import theme as themes
 from epdoc.pipeline.config.fonts import coverage, family_name
 from epdoc.pipeline.core import atomic, settings
+from epdoc.pipeline.core.memo import stamp
 from epdoc.pipeline.render.docx import hbsubset, wordsettings
 from epdoc.pipeline.render.docx.writer import postprocess
 
@@ -38,6 +39,8 @@ FACES = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic"
          "bolditalic": "embedBoldItalic"}
 RESTRICTED, BITMAP_ONLY = 0x0002, 0x0200  # OS/2 fsType bits that forbid embedding outlines
 CODE_STYLES = ("VerbatimChar", "SourceCode")
+FACES_MADE: dict = {}  # (font file's stamp, characters) -> what _face() made of it
+FACES_KEPT = 32  # the oldest is forgotten past this
 
 
 def _text(d) -> set[int]:
@@ -136,6 +139,23 @@ def _font_entry(table, name: str):
     return font
 
 
+def _face(path, chars: frozenset[int]) -> tuple[str, bytes] | None:
+    """(key, obfuscated subset of `chars`) of the face in `path`, None when its license
+    forbids embedding; remembered in this process by the file's path, size and time."""
+    memo = (tuple(stamp(path)), chars)
+    if memo not in FACES_MADE:
+        data = path.read_bytes()
+        made = None
+        if _embeddable(data):
+            font = subset(data, chars)
+            key = key_for(font)
+            made = key, obfuscate(font, key)
+        if len(FACES_MADE) >= FACES_KEPT:
+            FACES_MADE.pop(next(iter(FACES_MADE)))
+        FACES_MADE[memo] = made
+    return FACES_MADE[memo]
+
+
 @postprocess
 def embed_fonts(d, document, options) -> None:
     theme = themes.load(options.theme)
@@ -153,15 +173,13 @@ def embed_fonts(d, document, options) -> None:
             path = files.get(face)
             if path is None or not path.is_file():
                 continue
-            data = path.read_bytes()
-            if not _embeddable(data):
-                continue
             extra = frozenset(c for c in chars - BASE_CHARS if c in coverage([path]))
-            font = subset(data, BASE_CHARS | extra)
-            key = key_for(font)
+            made = _face(path, BASE_CHARS | extra)
+            if made is None:
+                continue
+            key, blob = made
             n += 1
-            part = Part(PackURI(f"/word/fonts/font{n}.odttf"), CONTENT_TYPE,
-                        obfuscate(font, key), package)
+            part = Part(PackURI(f"/word/fonts/font{n}.odttf"), CONTENT_TYPE, blob, package)
             r_id = table_part.relate_to(part, RT.FONT)
             entry = _font_entry(table, family_name(files["regular"]))
             tag = qn(f"w:{FACES[face]}")

@@ -10,6 +10,7 @@ from docx.shared import Emu, Pt, RGBColor
 
 from epdoc.filters.alerts import KINDS, TITLE_STYLE
 from epdoc.filters.tasks import CHECKED, DONE
+from epdoc.pipeline.render.docx.reference import named
 from epdoc.pipeline.render.docx.writer import postprocess
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -79,7 +80,7 @@ def alert_blocks(d, document, options) -> None:
         _border_box(table._tbl, color, fill)
     for kind, (_, color, _) in KINDS.items():
         name = f"{TITLE_STYLE} {kind.capitalize()}"
-        style = next((s for s in d.styles if s.name == name), None)
+        style = named(d, name)
         if style is None:
             continue
         style.font.bold = True
@@ -109,7 +110,7 @@ def _has_numbering(d) -> bool:
 
 @postprocess
 def centered_diagrams(d, document, options) -> None:
-    style = next((s for s in d.styles if s.name == "Diagram"), None)
+    style = named(d, "Diagram")
     if style is not None:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         style.paragraph_format.keep_together = True

@@ -16,6 +16,7 @@ from docx.shared import Pt
 from epdoc.pipeline.diagrams.pictures import DPI, LANDSCAPE_STYLE, PAGE_STYLE
 from epdoc.pipeline.diagrams.readable import OWN_PAGE
 from epdoc.pipeline.render.docx.fixups import TABLE_END_STYLE, TABLE_TEXT_SIZES
+from epdoc.pipeline.render.docx.reference import named
 from epdoc.pipeline.render.docx.writer import postprocess
 
 EMU_PER_INCH = 914400
@@ -56,7 +57,7 @@ def _upright(sect_pr):
 
 
 def _style(d, name: str):
-    style = next((s for s in d.styles if s.name == name), None)
+    style = named(d, name)
     if style is not None:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         style.paragraph_format.space_after = Pt(0)
@@ -141,9 +142,10 @@ def smaller_table_type(d, document, options) -> None:
     from epdoc.pipeline.config import theme as themes
 
     body = themes.load(options.theme).size("body")
-    for style in d.styles:
-        if style.name in TABLE_TEXT_SIZES:
-            compact = next((s for s in d.styles if s.name == "Compact"), None)
+    for name, factor in TABLE_TEXT_SIZES.items():
+        style = named(d, name)
+        if style is not None:
+            compact = named(d, "Compact")
             if compact is not None:
                 style.base_style = compact
-            style.font.size = Pt(round(body * TABLE_TEXT_SIZES[style.name] * 2) / 2)
+            style.font.size = Pt(round(body * factor * 2) / 2)

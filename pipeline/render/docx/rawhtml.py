@@ -189,7 +189,7 @@ class Converter:
         self.doc, self.document, self.options = doc, document, options
         self.ctx = document.context
         self.nonce = f"epdoc-{secrets.token_hex(6)}"
-        self.places = _Places(doc, document)
+        self.places: _Places | None = None  # found once there is raw HTML to place
         self.warned: set = set()
         self.line: int | None = None  # where the group being placed starts
 
@@ -197,6 +197,7 @@ class Converter:
         groups = _collect(self.doc)
         if not groups:
             return
+        self.places = _Places(self.doc, self.document)  # before the copy changes
         parts = []
         for n, g in enumerate(groups):
             g.html = self.fragment(g)

@@ -13,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.styles import BabelFish
+from docx.styles.style import StyleFactory
 
 from epdoc.pipeline.config.fonts import family_name
 from epdoc.pipeline.core import atomic, settings
@@ -50,6 +52,17 @@ def _font(style, name=None, size=None, color=None, bold=None):
         f.color.rgb = _rgb(color)
     if bold is not None:
         f.bold = bold
+
+
+def named(d, name: str):
+    """The first style of `d` called `name`, or None, as a loop over `d.styles` finds it, by
+    one query (not a python-docx object per style). Word's names that python-docx translates
+    (Heading 1, Caption, ...) are looked for by that loop."""
+    if name in BabelFish.internal_style_names or name in BabelFish.ui_style_names \
+            or '"' in name:
+        return next((s for s in d.styles if s.name == name), None)
+    found = d.styles.element.get_by_name(name)
+    return StyleFactory(found) if found is not None else None
 
 
 def _style(d, name, kind=WD_STYLE_TYPE.PARAGRAPH):

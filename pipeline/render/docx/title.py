@@ -11,7 +11,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from epdoc.pipeline.config import theme as themes
-from epdoc.pipeline.render.docx.reference import docx_fonts
+from epdoc.pipeline.render.docx.reference import docx_fonts, named
 from epdoc.pipeline.render.docx.writer import postprocess
 
 ID_STYLE = "Proposal Id"
@@ -26,9 +26,9 @@ def _style_id(p) -> str | None:
 
 
 def _id_style(d, theme):
-    for style in d.styles:
-        if style.name == ID_STYLE:
-            return style
+    style = named(d, ID_STYLE)
+    if style is not None:
+        return style
     style = d.styles.add_style(ID_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = d.styles["Normal"]
     size = theme.size("body")

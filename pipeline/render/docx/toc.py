@@ -103,12 +103,11 @@ def _entry(d, level: int, text: str, name: str):
 @postprocess
 def toc_field(d, document, options) -> None:
     body = d.element.body
-    start = next((b for b in body.iter(qn("w:bookmarkStart"))
-                  if b.get(qn("w:name")) == "toc"), None)
+    start = next(iter(body.xpath('.//w:bookmarkStart[@w:name="toc"]')), None)
     if start is None:
         return
-    end = next((b for b in body.iter(qn("w:bookmarkEnd"))
-                if b.get(qn("w:id")) == start.get(qn("w:id"))), None)
+    mark = start.get(qn("w:id"))
+    end = next((b for b in body.iter(qn("w:bookmarkEnd")) if b.get(qn("w:id")) == mark), None)
     inside = []
     node = start.getnext()
     while node is not None and node is not end:
@@ -123,8 +122,7 @@ def toc_field(d, document, options) -> None:
         return
     top = min(lvl for lvl, _ in heads)
     levels = list(range(top, top + LEVELS))
-    ids = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart"))
-           if (b.get(qn("w:id")) or "").isdigit()]
+    ids = [int(v) for v in body.xpath(".//w:bookmarkStart/@w:id") if v.isdigit()]
     next_id = max(ids, default=0) + 1
     entries = []
     for n, (lvl, p) in enumerate(h for h in heads if h[0] in levels):

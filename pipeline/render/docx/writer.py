@@ -14,7 +14,7 @@ import panflute as pf
 from epdoc.pipeline.core import atomic, reproducible
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.render import Writer
-from epdoc.pipeline.render.docx import fixups, pictures, reference, sourcemap
+from epdoc.pipeline.render.docx import fixups, package, pictures, reference, sourcemap
 from epdoc.pipeline.render.html import page
 from epdoc.pipeline.safety import docx as docxsafe
 
@@ -93,9 +93,9 @@ def relative_image_names(d, document, options) -> None:
     proposal's folder, so no local path leaks into the file and a copy of the source in
     another folder gives the same bytes."""
     root = str(document.source.parent.resolve()) + "/"
-    for el in d.element.body.iter():
+    for el in d.element.body.xpath(".//*[@descr]"):
         descr = el.get("descr")
-        if descr and descr.startswith(root):
+        if descr.startswith(root):
             el.set("descr", descr[len(root):])
 
 
@@ -108,9 +108,7 @@ def finish(data: bytes, document, options) -> bytes:
         props = d.core_properties
         props.created = _date(document.record.created) or moment
         props.modified = _date(document.record.updated) or props.created
-    out = io.BytesIO()
-    d.save(out)
-    return reproducible.fixed_zip(out.getvalue(), moment) if moment else out.getvalue()
+    return package.save(d, moment)  # with moment: as reproducible.fixed_zip dates entries
 
 
 class DocxWriter(Writer):
