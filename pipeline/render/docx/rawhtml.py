@@ -25,6 +25,7 @@ from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.reading import depth
 from epdoc.pipeline.reading.document import load_doc
+from epdoc.pipeline.render.docx import tree
 from epdoc.pipeline.safety import html as sanitize
 from epdoc.pipeline.safety import pictures as imagesafe
 
@@ -76,9 +77,7 @@ def _raw(elem) -> bool:
 
 
 def _raws(doc) -> list:
-    found = []
-    doc.walk(lambda e, _d: found.append(e) if _raw(e) else None)
-    return found
+    return [e for e in tree.elements(doc, (pf.RawBlock, pf.RawInline)) if _raw(e)]
 
 
 class _Places:
@@ -139,15 +138,12 @@ def _groups(elem, name: str, items: list, block: bool) -> list[_Group]:
 def _collect(doc) -> list[_Group]:
     """Every group of raw HTML in `doc`, innermost first."""
     groups: list[_Group] = []
-
-    def action(elem, _doc):
-        for name in getattr(elem, "_children", ()):
+    for elem in tree.elements(doc, pf.Element):
+        for name in elem._children:
             items = getattr(elem, name, None)
             if isinstance(items, pf.ListContainer) and any(_raw(x) for x in items):
                 block = any(isinstance(x, pf.Block) for x in items)
                 groups.extend(_groups(elem, name, list(items), block))
-
-    doc.walk(action)
     return groups
 
 

@@ -10,6 +10,8 @@ import re
 import panflute as pf
 from docx.oxml.ns import qn
 
+from epdoc.pipeline.render.docx import tree
+
 PREFIX = "epdocL"  # pandoc keeps this name as written (letters and digits)
 HIDDEN = "_epdocL"  # what the DOCX carries
 NAME_RE = re.compile(r"^_?epdocL(\d+)$")
@@ -18,9 +20,7 @@ TASK_BOXES = ("☐", "☒")  # filters/tasks.py OPEN, DONE
 
 
 def _blocks(doc) -> list:
-    found: list = []
-    doc.walk(lambda e, _d: found.append(e) if isinstance(e, pf.Block) else None)
-    return found
+    return tree.elements(doc, pf.Block)
 
 
 def mark(copy, document) -> None:
