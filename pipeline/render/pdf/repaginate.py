@@ -37,10 +37,11 @@ def _refiled(box, css_token, missing_target_counters):
     content = box.style["content"] if css_token == "content" else None
     if not isinstance(content, (list, tuple)) or box.element is None:
         return None
-    if any(kind in ("counter()", "counters()") for kind, _ in content):
+    if any(item[0] in ("counter()", "counters()") for item in content):
         return None
     by_anchor = {}
-    for kind, value in content:
+    for item in content:
+        kind, value = item[0], item[1]
         if kind in TARGETS:
             counter, anchor = value[1], _anchor(value[0], box)
             if counter in missing_target_counters.get(None, ()):
