@@ -8,7 +8,7 @@ from __future__ import annotations
 import panflute as pf
 
 from epdoc.filters import alerts, links
-from epdoc.pipeline.render.docx import pictures, rawhtml
+from epdoc.pipeline.render.docx import pictures, rawhtml, tree
 
 TABLE_END_STYLE = "Landscape Table End"  # ends the page of a table (docx/landscape.py)
 # a table in smaller type (filters/tables.py): its cells' paragraph style, and its size
@@ -35,16 +35,17 @@ def apply(doc, document, options) -> None:
 def landscape_tables(doc) -> None:
     """After each table the filter gave a landscape page (filters/tables.py), a paragraph
     that ends that page's section, found again by its style after pandoc."""
-
-    def act(elem, _doc):
-        if not isinstance(elem, pf.Table):
-            return None
-        size = next((c for c in elem.classes if c in TABLE_TEXT_STYLES), None)
+    ended = set()
+    for table in tree.elements(doc, pf.Table):  # inner tables first, as a walk goes
+        size = next((c for c in table.classes if c in TABLE_TEXT_STYLES), None)
         if size:  # smaller type: each cell's paragraphs in the style of that size
-            elem.walk(lambda e, _d: _styled(e, TABLE_TEXT_STYLES[size]))
-        if "landscape-page" in elem.classes and isinstance(elem.parent, pf.Doc):
-            return [elem, pf.Div(pf.Para(pf.Str("\u200b")),
-                                 attributes={"custom-style": TABLE_END_STYLE})]
-        return None
+            table.walk(lambda e, _d, style=TABLE_TEXT_STYLES[size]: _styled(e, style))
+        if "landscape-page" in table.classes and isinstance(table.parent, pf.Doc):
+            ended.add(id(table))
+    if ended:
+        doc.content = [x for block in doc.content
+                       for x in ((block, _table_end()) if id(block) in ended else (block,))]
 
-    doc.walk(act)
+
+def _table_end():
+    return pf.Div(pf.Para(pf.Str("\u200b")), attributes={"custom-style": TABLE_END_STYLE})

@@ -30,6 +30,7 @@ from epdoc.pipeline.config import fonts, pagebox
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.diagrams import pictures as diagram_pictures
 from epdoc.pipeline.render import diagrams as render_diagrams
+from epdoc.pipeline.render.docx import tree
 from epdoc.pipeline.safety import docx as docxsafe
 from epdoc.pipeline.safety import pictures as imagesafe
 from epdoc.pipeline.safety import raster
@@ -214,7 +215,8 @@ def frame_and_fallback(doc, document, options, theme) -> None:
         elem.attributes["height"] = f"{h:.4f}in"
         return None
 
-    doc.walk(action)
+    for image in tree.elements(doc, pf.Image):  # a listing: nothing here changes the tree
+        action(image, doc)
 
 
 def png_fallbacks(d, document, options) -> None:
