@@ -2,7 +2,9 @@
 each entry dated as `reproducible.fixed_zip` dates it (SOURCE_DATE_EPOCH) or as python-docx
 does (now). A picture that is compressed already (a photo's PNG or JPEG: deflate would save a
 few percent, at a few milliseconds a picture) is stored as it is; one that deflate still
-shrinks (a drawn diagram's PNG) is deflated, as every other part."""
+shrinks (a drawn diagram's PNG) is deflated, as every other part. Embedded fonts are deflated
+at zlib's fastest level: half the time of its default, 6% more bytes (a font is 57% of its
+size either way)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from epdoc.pipeline.core.reproducible import ZIP_EPOCH
 
 PICTURES = (".png", ".jpg", ".jpeg", ".gif")
 LEVEL = 6  # zlib's default, as python-docx and fixed_zip deflate
+FONTS, FONT_LEVEL = "word/fonts/", 1
 SAMPLE = 32 * 1024  # bytes of a picture deflated (quickly) to see whether deflate pays
 PAYS = 0.9  # deflated to less than this share of its size
 
@@ -40,7 +43,8 @@ class _Zip:
             entry.external_attr = 0o600 << 16
         stored = name.lower().endswith(PICTURES) and not _shrinks(blob)
         entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-        self.zip.writestr(entry, blob, compresslevel=None if stored else LEVEL)
+        level = FONT_LEVEL if name.startswith(FONTS) else LEVEL
+        self.zip.writestr(entry, blob, compresslevel=None if stored else level)
 
     def close(self) -> None:
         self.zip.close()
