@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import panflute as pf
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from lxml import etree
 
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import LimitError
@@ -30,6 +31,7 @@ from epdoc.pipeline.safety.fetcher import SafeFetcher
 FIELDS_ALLOWED = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
 DROPPED = ("w:altChunk", "w:object", "w:control", "w:subDoc")
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+LINKED = etree.XPath("descendant-or-self::*[@r:link]", namespaces={"r": R_NS})
 BAD_TARGET_RE = re.compile(r"^\s*(javascript|vbscript|data|file):|^\s*(\\\\|//)", re.I)
 
 
@@ -97,6 +99,8 @@ def _remove_complex_fields(root) -> None:
     """Drop the runs of fields (begin ... instrText ... separate ... end) whose code is not
     allowed, keeping what Word last showed for them (the runs after `separate`)."""
     w_r, w_fld, w_instr = qn("w:r"), qn("w:fldChar"), qn("w:instrText")
+    if next(root.iter(w_fld), None) is None:  # no field at all (most parts)
+        return
     runs = [r for r in root.iter(w_r)]
     stack: list[dict] = []
     for run in runs:
@@ -156,13 +160,10 @@ def clean_part(part) -> None:
     root = part.element
     _remove_complex_fields(root)
     _remove_simple_fields(root)
-    for name in DROPPED:
-        for el in list(root.iter(qn(name))):
-            el.getparent().remove(el)
-    for el in root.iter():
-        link = el.get(f"{{{R_NS}}}link")
-        if link is not None:
-            del el.attrib[f"{{{R_NS}}}link"]  # a picture Word would fetch
+    for el in list(root.iter(*(qn(name) for name in DROPPED))):
+        el.getparent().remove(el)
+    for el in LINKED(root):
+        del el.attrib[f"{{{R_NS}}}link"]  # a picture Word would fetch
     for r_id, rel in list(part.rels.items()):
         if not rel.is_external:
             continue
