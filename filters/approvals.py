@@ -14,7 +14,7 @@ import panflute as pf
 
 from epdoc.pipeline.config import process as processes
 from epdoc.pipeline.config.layout import prr_file
-from epdoc.pipeline.core import context, settings
+from epdoc.pipeline.core import context, settings, tree
 from epdoc.pipeline.core.diagnostics import Diagnostic
 from epdoc.pipeline.core.errors import EpdocError
 from epdoc.pipeline.core.record import Approval, clean_value, fold_key
@@ -274,9 +274,7 @@ def block(approvals: list[Approval]) -> pf.Div:
 
 def _taken(doc, name: str) -> bool:
     """Whether an element of the proposal already has the identifier `name`."""
-    found = []
-    doc.walk(lambda e, _d: found.append(e) if getattr(e, "identifier", None) == name else None)
-    return bool(found)
+    return any(getattr(e, "identifier", None) == name for e in tree.elements(doc, pf.Element))
 
 
 def prepare(doc):

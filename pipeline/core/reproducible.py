@@ -5,8 +5,6 @@ times, so the same inputs give the same bytes."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 
 from epdoc.pipeline.core import settings
 from epdoc.pipeline.core.errors import UsageError
@@ -42,19 +40,3 @@ def when(options=None) -> dt.datetime | None:
 def now(options=None) -> dt.datetime:
     """The fixed build time when there is one, else the current time (UTC)."""
     return when(options) or dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """The same zip with every entry dated `moment`, fixed permissions and compression,
-    entries kept in their order (so [Content_Types].xml stays first in a DOCX)."""
-    moment = max(moment.astimezone(dt.UTC), ZIP_EPOCH)
-    stamp = moment.timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, stamp)
-            entry.create_system = 3
-            entry.external_attr = (0o40755 if info.is_dir() else 0o100644) << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info), compresslevel=6)
-    return out.getvalue()

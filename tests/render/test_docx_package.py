@@ -1,6 +1,7 @@
-"""The DOCX saved in one pass (render/docx/package.py) holds what python-docx's save, then
-reproducible.fixed_zip, held: the same entries in the same order, the same bytes, the same
-dates and permissions; a compressed picture stored, everything else deflated."""
+"""The DOCX saved in one pass (render/docx/package.py) holds what python-docx's save, then a
+second pass dating each entry (`fixed_zip` below: what the writers did before), held: the same
+entries in the same order, the same bytes, the same dates and permissions; a compressed
+picture stored, everything else deflated."""
 
 import datetime as dt
 import io
@@ -11,7 +12,7 @@ import docx
 import pytest
 from PIL import Image
 
-from epdoc.pipeline.core import reproducible
+from epdoc.pipeline.core.reproducible import ZIP_EPOCH
 from epdoc.pipeline.render.docx import package
 
 MOMENT = dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
@@ -34,6 +35,22 @@ def document():
     return d
 
 
+def fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
+    """The same zip with every entry dated `moment`, fixed permissions and compression,
+    entries kept in their order (so [Content_Types].xml stays first in a DOCX)."""
+    moment = max(moment.astimezone(dt.UTC), ZIP_EPOCH)
+    stamp = moment.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, stamp)
+            entry.create_system = 3
+            entry.external_attr = (0o40755 if info.is_dir() else 0o100644) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info), compresslevel=6)
+    return out.getvalue()
+
+
 def entries(data: bytes) -> list[tuple]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.testzip() is None
@@ -45,8 +62,7 @@ def test_dated_as_fixed_zip_dates():
     d = document()
     out = io.BytesIO()
     d.save(out)
-    assert entries(package.save(d, MOMENT)) == entries(reproducible.fixed_zip(out.getvalue(),
-                                                                              MOMENT))
+    assert entries(package.save(d, MOMENT)) == entries(fixed_zip(out.getvalue(), MOMENT))
 
 
 def test_undated_as_python_docx_writes():

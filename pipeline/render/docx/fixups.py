@@ -8,7 +8,8 @@ from __future__ import annotations
 import panflute as pf
 
 from epdoc.filters import alerts, links
-from epdoc.pipeline.render.docx import pictures, rawhtml, tree
+from epdoc.pipeline.core import tree
+from epdoc.pipeline.render.docx import pictures, rawhtml
 
 TABLE_END_STYLE = "Landscape Table End"  # ends the page of a table (docx/landscape.py)
 # a table in smaller type (filters/tables.py): its cells' paragraph style, and its size

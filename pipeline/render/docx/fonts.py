@@ -10,6 +10,7 @@ embedding (OS/2 fsType) is left out."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import uuid
@@ -39,8 +40,6 @@ FACES = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic"
          "bolditalic": "embedBoldItalic"}
 RESTRICTED, BITMAP_ONLY = 0x0002, 0x0200  # OS/2 fsType bits that forbid embedding outlines
 CODE_STYLES = ("VerbatimChar", "SourceCode")
-FACES_MADE: dict = {}  # (font file's stamp, characters) -> what _face() made of it
-FACES_KEPT = 32  # the oldest is forgotten past this
 
 
 def _text(d) -> set[int]:
@@ -142,18 +141,17 @@ def _font_entry(table, name: str):
 def _face(path, chars: frozenset[int]) -> tuple[str, bytes] | None:
     """(key, obfuscated subset of `chars`) of the face in `path`, None when its license
     forbids embedding; remembered in this process by the file's path, size and time."""
-    memo = (tuple(stamp(path)), chars)
-    if memo not in FACES_MADE:
-        data = path.read_bytes()
-        made = None
-        if _embeddable(data):
-            font = subset(data, chars)
-            key = key_for(font)
-            made = key, obfuscate(font, key)
-        if len(FACES_MADE) >= FACES_KEPT:
-            FACES_MADE.pop(next(iter(FACES_MADE)))
-        FACES_MADE[memo] = made
-    return FACES_MADE[memo]
+    return _made(tuple(stamp(path)), path, chars)
+
+
+@functools.lru_cache(maxsize=32)
+def _made(_stamp: tuple, path, chars: frozenset[int]) -> tuple[str, bytes] | None:
+    data = path.read_bytes()
+    if not _embeddable(data):
+        return None
+    font = subset(data, chars)
+    key = key_for(font)
+    return key, obfuscate(font, key)
 
 
 @postprocess

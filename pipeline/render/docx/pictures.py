@@ -27,10 +27,9 @@ import panflute as pf
 from docx.oxml.ns import qn
 
 from epdoc.pipeline.config import fonts, pagebox
-from epdoc.pipeline.core import settings
+from epdoc.pipeline.core import settings, tree
 from epdoc.pipeline.diagrams import pictures as diagram_pictures
 from epdoc.pipeline.render import diagrams as render_diagrams
-from epdoc.pipeline.render.docx import tree
 from epdoc.pipeline.safety import docx as docxsafe
 from epdoc.pipeline.safety import pictures as imagesafe
 from epdoc.pipeline.safety import raster

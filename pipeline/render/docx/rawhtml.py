@@ -21,11 +21,11 @@ from urllib.parse import quote
 
 import panflute as pf
 
+from epdoc.pipeline.core import tree
 from epdoc.pipeline.core.errors import LimitError
 from epdoc.pipeline.pandoc import runner as pandoc
 from epdoc.pipeline.reading import depth
 from epdoc.pipeline.reading.document import load_doc
-from epdoc.pipeline.render.docx import tree
 from epdoc.pipeline.safety import html as sanitize
 from epdoc.pipeline.safety import pictures as imagesafe
 

@@ -66,10 +66,8 @@ def named(d, name: str):
 
 
 def _style(d, name, kind=WD_STYLE_TYPE.PARAGRAPH):
-    for style in d.styles:
-        if style.name == name:
-            return style
-    return d.styles.add_style(name, kind)
+    style = named(d, name)
+    return style if style is not None else d.styles.add_style(name, kind)
 
 
 def _spacing(style, before=None, after=None, line=None, keep_next=None):

@@ -10,7 +10,7 @@ import re
 import panflute as pf
 from docx.oxml.ns import qn
 
-from epdoc.pipeline.render.docx import tree
+from epdoc.pipeline.core import tree
 
 PREFIX = "epdocL"  # pandoc keeps this name as written (letters and digits)
 HIDDEN = "_epdocL"  # what the DOCX carries

@@ -26,8 +26,7 @@ def _style_id(p) -> str | None:
 
 
 def _id_style(d, theme):
-    style = named(d, ID_STYLE)
-    if style is not None:
+    if (style := named(d, ID_STYLE)) is not None:
         return style
     style = d.styles.add_style(ID_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = d.styles["Normal"]

@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from epdoc.pipeline.core import reproducible
+from epdoc.pipeline.render.docx import package
 
 FIRST_ID = 90000  # revision ids, apart from pandoc's bookmark ids
 BLOCK_PREFIX = "rlb-"
@@ -128,7 +129,5 @@ def apply(data: bytes, marks: dict[str, tuple[str, Who]], options=None) -> bytes
     """The DOCX `data` with its redline marks as tracked changes."""
     d = docx.Document(io.BytesIO(data))
     Revisions(marks).apply(d.element.body)
-    out = io.BytesIO()
-    d.save(out)
     moment = reproducible.when(options) if options is not None else None
-    return reproducible.fixed_zip(out.getvalue(), moment) if moment else out.getvalue()
+    return package.save(d, moment)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import panflute as pf
 
+from epdoc.pipeline.core import tree
+
 KEEP_LINES = 14  # code blocks up to this many lines never split across pages
 
 
 def headers(doc) -> list[pf.Header]:
-    found = []
-    doc.walk(lambda e, _d: found.append(e) if isinstance(e, pf.Header) else None)
-    return found
+    return tree.elements(doc, pf.Header)
 
 
 def prepare(doc, offset: int = 0) -> None:

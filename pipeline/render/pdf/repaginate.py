@@ -17,7 +17,6 @@ from weasyprint.urls import get_url_tuple
 
 STOCK = (wp_targets.TargetCollector.collect_missing_counters,
          wp_targets.TargetCollector.cache_target_page_counters)
-_collect = STOCK[0]
 TARGETS = ("target-counter()", "target-counters()")
 
 
@@ -59,7 +58,7 @@ def collect_missing_counters(self, parent_box, css_token, parse_again_function,
         refiled = _refiled(parent_box, css_token, missing_target_counters)
         if refiled is not None:
             missing_counters, missing_target_counters = refiled
-    _collect(self, parent_box, css_token, parse_again_function, missing_counters,
+    STOCK[0](self, parent_box, css_token, parse_again_function, missing_counters,
              missing_target_counters)
 
 
