@@ -1,10 +1,9 @@
 """The DOCX saved as one zip, compressed once: python-docx's parts in python-docx's order,
-each entry dated as `reproducible.fixed_zip` dates it (SOURCE_DATE_EPOCH) or as python-docx
-does (now). A picture that is compressed already (a photo's PNG or JPEG: deflate would save a
-few percent, at a few milliseconds a picture) is stored as it is; one that deflate still
-shrinks (a drawn diagram's PNG) is deflated, as every other part. Embedded fonts are deflated
-at zlib's fastest level: half the time of its default, 6% more bytes (a font is 57% of its
-size either way)."""
+each entry dated by SOURCE_DATE_EPOCH (with fixed permissions) or as python-docx does (now).
+A picture that is compressed already (a photo's PNG or JPEG: deflate would save a few
+percent, at a few milliseconds a picture) is stored as it is; one that deflate still shrinks
+(a drawn diagram's PNG) is deflated, as every other part. Embedded fonts are deflated at
+zlib's fastest level: half the time of its default, 6% more bytes."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from docx.opc.pkgwriter import PackageWriter
 from epdoc.pipeline.core.reproducible import ZIP_EPOCH
 
 PICTURES = (".png", ".jpg", ".jpeg", ".gif")
-LEVEL = 6  # zlib's default, as python-docx and fixed_zip deflate
+LEVEL = 6  # zlib's default, as python-docx deflates
 FONTS, FONT_LEVEL = "word/fonts/", 1
 SAMPLE = 32 * 1024  # bytes of a picture deflated (quickly) to see whether deflate pays
 PAYS = 0.9  # deflated to less than this share of its size
@@ -36,7 +35,7 @@ class _Zip:
     def write(self, pack_uri, blob: bytes) -> None:
         name = pack_uri.membername
         entry = zipfile.ZipInfo(name, self.stamp or time.localtime(time.time())[:6])
-        if self.stamp:  # as reproducible.fixed_zip writes an entry
+        if self.stamp:  # a reproducible entry: fixed date, owner-writable file
             entry.create_system = 3
             entry.external_attr = 0o100644 << 16
         else:  # as zipfile.writestr(name, ...) does
@@ -56,8 +55,8 @@ def _shrinks(blob: bytes) -> bool:
 
 
 def save(d, moment: dt.datetime | None) -> bytes:
-    """The bytes of python-docx's Document `d` (what `d.save()` then, with `moment`,
-    `reproducible.fixed_zip()` made, with the same parts)."""
+    """The bytes of python-docx's Document `d`: the parts `d.save()` writes, with `moment`
+    every entry dated by it."""
     package = d.part.package
     for part in package.parts:
         part.before_marshal()

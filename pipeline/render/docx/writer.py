@@ -108,7 +108,7 @@ def finish(data: bytes, document, options) -> bytes:
         props = d.core_properties
         props.created = _date(document.record.created) or moment
         props.modified = _date(document.record.updated) or props.created
-    return package.save(d, moment)  # with moment: as reproducible.fixed_zip dates entries
+    return package.save(d, moment)  # with moment: every entry dated by it
 
 
 class DocxWriter(Writer):
